@@ -1,0 +1,70 @@
+/**
+ * Network as the engine sees it. Adapters: node/ (node:net, node:dgram), memory/ (in-process),
+ * browser/ (the native host's WebSocket relay). Every byte is a Uint8Array.
+ */
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface TcpSocketHandlers {
+  /** A chunk of received bytes. The adapter hands over ownership: the engine may keep it. */
+  data(chunk: Uint8Array): void;
+  /** The send buffer fell below the adapter's low-water mark after write() returned false. */
+  drain?(): void;
+  /** The connection is gone (remote close, reset, or local close). Called once. */
+  close(error?: Error): void;
+}
+
+export interface TcpSocket {
+  readonly remote: Endpoint;
+  /** Queue bytes. Returns false once the adapter's buffer is past its high-water mark. */
+  write(data: Uint8Array): boolean;
+  /** Bytes queued for sending and not yet handed to the OS / relay. */
+  readonly bufferedAmount: number;
+  /** Install handlers. Data that arrived before this call is delivered after it. */
+  setHandlers(handlers: TcpSocketHandlers): void;
+  /** Stop delivering data (back-pressure to the remote). */
+  pause(): void;
+  resume(): void;
+  /** Graceful close after queued data is sent. */
+  close(): void;
+  /** Immediate close, queued data dropped. */
+  destroy(): void;
+}
+
+export interface TcpListener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface UdpSocket {
+  readonly port: number;
+  send(data: Uint8Array, to: Endpoint): void;
+  setHandler(onMessage: (data: Uint8Array, from: Endpoint) => void): void;
+  close(): void;
+}
+
+export interface ConnectOptions {
+  timeoutMs?: number;
+}
+
+export interface Network {
+  /** Resolves once connected; rejects with a NetError on refusal, timeout or unknown host. */
+  connect(to: Endpoint, options?: ConnectOptions): Promise<TcpSocket>;
+  /** Listen for incoming TCP connections. port 0 picks a free one. */
+  listen(port: number, host: string, onConnection: (socket: TcpSocket) => void): Promise<TcpListener>;
+  /** Bind a UDP socket. port 0 picks a free one. */
+  bindUdp(port: number, host: string): Promise<UdpSocket>;
+}
+
+export class NetError extends Error {
+  constructor(
+    readonly kind: 'refused' | 'timeout' | 'unreachable' | 'closed' | 'other',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NetError';
+  }
+}
