@@ -1,0 +1,213 @@
+import type { Platform, TcpListener, TcpSocket } from '../../platform/interfaces/index.js';
+import { parseInfo, parseMagnet, parseTorrent, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
+import { PeerConnection } from '../peer/peer-connection.js';
+import { ResumeStore } from '../storage/resume-store.js';
+import { DEFAULT_SWARM_LIMITS, type SwarmLimits } from '../swarm/swarm-limits.js';
+import { UdpTrackerClient } from '../tracker/udp-tracker.js';
+import { toHex, utf8 } from '../util/bytes.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import { Emitter } from '../util/emitter.js';
+import { TorrentError } from '../util/errors.js';
+import { mathRandom, type Random } from '../util/random.js';
+import { TokenBucket } from './rate-limiter.js';
+import { Torrent } from './torrent.js';
+import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
+
+export const CLIENT_VERSION = '0.1.0';
+/** Azureus-style peer id prefix (BEP 20): TE = TorrentEdge, version 0100. */
+const PEER_ID_PREFIX = '-TE0100-';
+
+interface ClientEvents {
+  added(torrent: Torrent): void;
+  removed(infoHash: string): void;
+}
+
+/**
+ * The session: many torrents sharing one listening port, one UDP tracker socket and the global
+ * rate limits. Routes incoming connections to their torrent by the infohash in the handshake.
+ */
+export class Client extends Emitter<ClientEvents> {
+  private readonly torrents = new Map<string, Torrent>();
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly peerId: Uint8Array;
+  private readonly udp: UdpTrackerClient;
+  private readonly resume: ResumeStore;
+  private readonly downloadBucket: TokenBucket;
+  private readonly uploadBucket: TokenBucket;
+  private readonly swarmLimits: SwarmLimits;
+  private listener: TcpListener | null = null;
+  private closed = false;
+
+  private constructor(private readonly options: ClientOptions) {
+    super();
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? mathRandom;
+    this.peerId = options.peerId ?? makePeerId(options.platform);
+    this.udp = new UdpTrackerClient({ network: options.platform.network, clock: this.clock, random: this.random });
+    this.resume = new ResumeStore(options.platform.kv);
+    this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
+    this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
+    this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
+  }
+
+  /** A client listening for peers. */
+  static async create(options: ClientOptions): Promise<Client> {
+    const client = new Client(options);
+    await client.listen(options.port ?? 0);
+    return client;
+  }
+
+  get port(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  private async listen(port: number): Promise<void> {
+    const host = this.options.listenHost ?? '0.0.0.0';
+    try {
+      this.listener = await this.options.platform.network.listen(port, host, (socket) => this.onIncoming(socket));
+    } catch (error) {
+      throw new TorrentError('network', `cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    }
+  }
+
+  private onIncoming(socket: TcpSocket): void {
+    if (this.closed) return socket.destroy();
+    const conn = new PeerConnection({ socket, outgoing: false, localPeerId: this.peerId, clock: this.clock });
+    conn.handler = {
+      onHandshake: (handshake) => {
+        const torrent = this.torrents.get(toHex(handshake.infoHash));
+        if (!torrent) throw new TorrentError('protocol', 'peer asked for a torrent we do not have');
+        conn.handler = null;
+        torrent.acceptIncoming(conn, handshake);
+      },
+      onMessage: () => undefined,
+      onClose: () => undefined,
+    };
+    conn.start();
+  }
+
+  list(): Torrent[] {
+    return [...this.torrents.values()];
+  }
+
+  get(infoHashHex: string): Torrent | undefined {
+    return this.torrents.get(infoHashHex.toLowerCase());
+  }
+
+  /** Add a torrent (or return it if it is already here with the same destination). */
+  async add(source: TorrentSource, options: AddTorrentOptions): Promise<Torrent> {
+    if (this.closed) throw new TorrentError('usage', 'the client is closed');
+    let meta: TorrentMeta | undefined;
+    let magnet: MagnetLink | undefined;
+    if (source.kind === 'torrent') meta = parseTorrent(source.bytes);
+    else magnet = parseMagnet(source.uri);
+    const infoHash = meta ? meta.infoHash : magnet!.infoHash;
+    const hex = toHex(infoHash);
+    const existing = this.torrents.get(hex);
+    if (existing) return existing;
+    const record = await this.resume.load(hex);
+    const usable = record && record.destination === options.destination ? record : undefined;
+    if (!meta) {
+      const info = await this.resume.loadInfo(hex);
+      if (info) {
+        try {
+          meta = parseInfo(info, { announce: magnet ? [magnet.trackers] : [] });
+        } catch {
+          meta = undefined; // unreadable: fetch the metadata again
+        }
+      }
+    }
+    const torrent = new Torrent(
+      {
+        platform: this.options.platform,
+        clock: this.clock,
+        random: this.random,
+        peerId: this.peerId,
+        userAgent: this.options.userAgent ?? `TorrentEdge/${CLIENT_VERSION}`,
+        listenPort: () => this.port,
+        udp: this.udp,
+        resume: this.resume,
+        swarmLimits: this.swarmLimits,
+        globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },
+      },
+      { infoHash, ...(meta ? { meta } : {}), ...(magnet ? { magnet } : {}), options, ...(usable ? { record: usable } : {}) },
+    );
+    this.torrents.set(hex, torrent);
+    if (meta && !(await this.resume.loadInfo(hex))) await this.resume.saveInfo(hex, meta.infoBytes);
+    try {
+      await torrent.start();
+    } catch (error) {
+      this.torrents.delete(hex);
+      await torrent.stop().catch(() => undefined);
+      throw error;
+    }
+    this.emit('added', torrent);
+    return torrent;
+  }
+
+  /** Bring back every torrent saved in resume data (the extension does this at start). */
+  async restore(): Promise<Torrent[]> {
+    const restored: Torrent[] = [];
+    for (const hex of await this.resume.list()) {
+      const record = await this.resume.load(hex);
+      if (!record || this.torrents.has(hex)) continue;
+      const info = await this.resume.loadInfo(hex);
+      const source: TorrentSource = info
+        ? { kind: 'torrent', bytes: wrapInfo(info) }
+        : { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hex}` };
+      try {
+        restored.push(await this.add(source, { destination: record.destination, trackers: record.trackers }));
+      } catch {
+        // A record we cannot use is left in place for the user to see, never deleted silently.
+      }
+    }
+    return restored;
+  }
+
+  async remove(infoHashHex: string, options: { deleteData?: boolean } = {}): Promise<void> {
+    const hex = infoHashHex.toLowerCase();
+    const torrent = this.torrents.get(hex);
+    if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
+    this.torrents.delete(hex);
+    await torrent.stop();
+    if (options.deleteData) await torrent.deleteData();
+    await this.resume.delete(hex);
+    this.emit('removed', hex);
+  }
+
+  setLimits(limits: { download?: number; upload?: number }): void {
+    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
+    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
+  }
+
+  /** Stop every torrent (announcing `stopped`, bounded in time) and persist resume data. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
+    await this.listener?.close().catch(() => undefined);
+    this.udp.close();
+  }
+}
+
+function makePeerId(platform: Platform): Uint8Array {
+  const id = new Uint8Array(20);
+  id.set(utf8(PEER_ID_PREFIX));
+  const random = platform.randomBytes(12);
+  // Printable characters only: some trackers log peer ids.
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  for (let i = 0; i < 12; i++) id[8 + i] = alphabet.charCodeAt(random[i]! % alphabet.length);
+  return id;
+}
+
+/** A .torrent made of nothing but an info dict: enough to restore a torrent from resume data. */
+function wrapInfo(info: Uint8Array): Uint8Array {
+  const head = utf8('d4:info');
+  const out = new Uint8Array(head.length + info.length + 1);
+  out.set(head);
+  out.set(info, head.length);
+  out[out.length - 1] = 0x65; // 'e'
+  return out;
+}
+

@@ -1,0 +1,128 @@
+/**
+ * The session's public shapes: what the CLI, the extension and the UI see of the engine.
+ * The UI renders these; it never computes torrent state itself.
+ */
+import type { Platform } from '../../platform/interfaces/index.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+
+export type TorrentState =
+  | 'metadata' // magnet: fetching the info dict from peers
+  | 'checking' // verifying data already on disk
+  | 'downloading'
+  | 'seeding'
+  | 'paused'
+  | 'error';
+
+/** 0 = skip (not downloaded), 1 = low, 4 = normal, 7 = high. */
+export type FilePriority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+export const PRIORITY_SKIP: FilePriority = 0;
+export const PRIORITY_NORMAL: FilePriority = 4;
+
+export interface ClientOptions {
+  platform: Platform;
+  /** TCP listening port for incoming peers; 0 picks a free one. */
+  port?: number;
+  /** Address to listen on (default '0.0.0.0'). */
+  listenHost?: string;
+  peerId?: Uint8Array;
+  clock?: Clock;
+  random?: Random;
+  /** Global payload limits in bytes/s; 0 or undefined = unlimited. */
+  downloadLimit?: number;
+  uploadLimit?: number;
+  maxPeersPerTorrent?: number;
+  /** Client name sent in the extension handshake (`v`). */
+  userAgent?: string;
+}
+
+export type TorrentSource =
+  | { kind: 'torrent'; bytes: Uint8Array }
+  | { kind: 'magnet'; uri: string };
+
+export interface AddTorrentOptions {
+  /** Storage root: files land at `<destination>/<name>` or `<destination>/<name>/<path>`. */
+  destination: string;
+  /** Start paused. */
+  paused?: boolean;
+  /** Indexes of files to download (others skipped); undefined = all. Also from a magnet's `so`. */
+  selectedFiles?: number[];
+  /** Extra peers to dial (e.g. from x.pe or tests). */
+  peers?: { host: string; port: number }[];
+  /** Extra trackers (tiers appended). */
+  trackers?: string[][];
+}
+
+export interface FileStats {
+  index: number;
+  path: string;
+  length: number;
+  /** Verified bytes of this file. */
+  downloaded: number;
+  priority: FilePriority;
+}
+
+export interface PeerStats {
+  address: string; // host:port
+  client?: string;
+  downloadRate: number;
+  uploadRate: number;
+  downloaded: number;
+  uploaded: number;
+  progress: number; // 0..1 of the torrent they have
+  flags: string; // e.g. 'D' downloading from, 'U' uploading to, 'c' choked us, 'i' interested, 'I' incoming, 'E' encrypted
+  source: 'tracker' | 'dht' | 'pex' | 'lsd' | 'incoming' | 'manual';
+}
+
+export interface TrackerStats {
+  url: string;
+  tier: number;
+  state: 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
+  lastAnnounce?: number;
+  nextAnnounce?: number;
+  seeders?: number;
+  leechers?: number;
+  peersReceived: number;
+  error?: string;
+  warning?: string;
+}
+
+export interface TorrentStats {
+  infoHash: string; // 40 hex
+  name: string;
+  state: TorrentState;
+  error?: string;
+  /** 0..1 of the wanted (not skipped) bytes that are verified. */
+  progress: number;
+  totalLength: number; // 0 until metadata
+  wantedLength: number;
+  verifiedLength: number; // wanted bytes verified
+  /** Payload bytes received / sent this session (plus what resume data restored). */
+  downloaded: number;
+  uploaded: number;
+  downloadRate: number; // bytes/s, smoothed
+  uploadRate: number;
+  /** Seconds until done at the current rate; null when unknown or not downloading. */
+  eta: number | null;
+  ratio: number;
+  peers: number; // connected
+  seeds: number; // connected peers that have everything
+  pieceCount: number;
+  piecesHave: number;
+  pieceLength: number;
+  destination: string;
+  addedAt: number; // ms since epoch
+  completedAt?: number;
+  files: FileStats[];
+  trackers: TrackerStats[];
+}
+
+export interface TorrentEvents {
+  state(state: TorrentState): void;
+  metadata(): void;
+  /** A piece passed its hash check and is on disk. */
+  piece(index: number): void;
+  /** Every wanted piece is verified on disk. */
+  done(): void;
+  error(error: Error): void;
+}

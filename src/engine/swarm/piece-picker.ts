@@ -1,0 +1,483 @@
+import { TorrentError } from '../util/errors.js';
+import type { Random } from '../util/random.js';
+import { Bitfield, POPCOUNT } from './bitfield.js';
+import { FreshPieces, MAX_PRIORITY } from './fresh-pieces.js';
+import { PieceDownload } from './piece-download.js';
+
+/** Defaults, visible in one place. */
+export const PICKER_DEFAULTS = {
+  /** BEP 3: requests are 2^14 bytes, the size every client serves. */
+  blockLength: 16384,
+  /** Pieces picked at random before rarest first, to have something to trade quickly. */
+  randomFirstPieces: 4,
+  /** Endgame: most peers asked for the same block at once. */
+  endgameMaxHolders: 2,
+  /** Random tries to find a piece the peer has before falling back to rarest first. */
+  randomFirstTries: 8,
+} as const;
+
+export interface BlockRef {
+  index: number;
+  begin: number;
+  length: number;
+}
+
+export interface PickerOptions {
+  pieceCount: number;
+  pieceLength: number;
+  lastPieceLength: number;
+  blockLength?: number;
+  random: Random;
+  /** Pieces already verified; the picker keeps its own copy. */
+  have: Bitfield;
+  randomFirstPieces?: number;
+  endgameMaxHolders?: number;
+}
+
+export interface BlockResult {
+  /** False for a block nobody asked this peer for, or one already received: drop the data. */
+  accepted: boolean;
+  /** Every block of the piece is in: hash it, then onPieceVerified / onPieceFailed. */
+  pieceComplete: boolean;
+  /** Other peers asked for this block in endgame: send them CANCEL. */
+  cancelFrom: readonly string[];
+}
+
+interface PeerState {
+  /** Our own copy ('all' for HAVE_ALL or a complete bitfield: a seed). */
+  has: Bitfield | 'all';
+  /** Wanted pieces it has that we lack (kept for bitfield peers). */
+  interesting: number;
+  /** Block keys (index * blocksPerPiece + block) requested from it. */
+  outstanding: Set<number>;
+  /** Announced with addPeer: `has` is complete, so availability counts every piece it has. */
+  known: boolean;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+const REJECTED: BlockResult = Object.freeze({ accepted: false, pieceComplete: false, cancelFrom: NONE });
+const ACCEPTED: BlockResult = Object.freeze({ accepted: true, pieceComplete: false, cancelFrom: NONE });
+
+/**
+ * Which blocks to ask which peer for. Per-block calls are O(1); starting a piece looks it up in
+ * availability buckets (see FreshPieces) instead of scanning all pieces.
+ *
+ * Order: pieces in progress first (each one is buffered in memory until verified, so fewer at
+ * once is better, and a fast peer gets more blocks of the same piece); then new pieces — at
+ * random for the first few, then rarest first, higher priority first, or lowest index first in
+ * sequential mode; then, when every wanted block is requested, endgame duplicates.
+ */
+export class PiecePicker {
+  private readonly pieceCount: number;
+  private readonly pieceLength: number;
+  private readonly lastPieceLength: number;
+  private readonly blockLength: number;
+  private readonly blocksPerPiece: number;
+  private readonly random: Random;
+  private readonly randomFirstPieces: number;
+  private readonly endgameMaxHolders: number;
+  private readonly have: Bitfield;
+  /** Wanted (priority > 0) and not verified: what makes a peer interesting. */
+  private readonly needed: Bitfield;
+  private readonly priority: Uint8Array;
+  /** How many bitfield peers have each piece; seeds are in seedCount, so they never move a piece. */
+  private readonly availability: Uint32Array;
+  private seedCount = 0;
+  private readonly fresh: FreshPieces;
+  private readonly downloads = new Map<number, PieceDownload>();
+  /** In-progress pieces with a free block, oldest first. */
+  private readonly open = new Set<PieceDownload>();
+  private readonly peers = new Map<string, PeerState>();
+  /** Peers whose last scan found no new piece they have; woken when that may change. */
+  private readonly exhausted = new Set<PeerState>();
+  private sequential = false;
+  /** isInteresting's memory: per bitfield, the byte of its last wanted piece. */
+  private readonly lastHit = new WeakMap<Bitfield, number>();
+  private wanted = 0;
+
+  constructor(options: PickerOptions) {
+    const { pieceCount, pieceLength, lastPieceLength, have } = options;
+    this.blockLength = options.blockLength ?? PICKER_DEFAULTS.blockLength;
+    if (!Number.isInteger(pieceCount) || pieceCount < 0 || have.size !== pieceCount) {
+      throw new TorrentError('internal', `picker: ${pieceCount} pieces but a bitfield of ${have.size}`);
+    }
+    if (!(pieceLength > 0) || !(lastPieceLength > 0) || lastPieceLength > pieceLength || !(this.blockLength > 0)) {
+      throw new TorrentError('internal', `picker: bad lengths ${pieceLength}/${lastPieceLength}/${this.blockLength}`);
+    }
+    this.pieceCount = pieceCount;
+    this.pieceLength = pieceLength;
+    this.lastPieceLength = lastPieceLength;
+    this.blocksPerPiece = Math.ceil(pieceLength / this.blockLength);
+    this.random = options.random;
+    this.randomFirstPieces = options.randomFirstPieces ?? PICKER_DEFAULTS.randomFirstPieces;
+    this.endgameMaxHolders = Math.max(1, options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
+    this.have = have.clone();
+    this.needed = new Bitfield(pieceCount);
+    this.priority = new Uint8Array(pieceCount).fill(1);
+    this.availability = new Uint32Array(pieceCount);
+    this.fresh = new FreshPieces(pieceCount, this.random);
+    for (let i = 0; i < pieceCount; i++) {
+      if (this.have.get(i)) continue;
+      this.needed.set(i);
+      this.fresh.add(i, 1, 0);
+    }
+    this.wanted = this.needed.count;
+  }
+
+  // --- availability -------------------------------------------------------------------------
+
+  addPeer(peerId: string, has: Bitfield | 'all'): void {
+    if (has !== 'all') this.checkSize(has);
+    if (this.peers.has(peerId)) this.removePeer(peerId);
+    const seed = has === 'all' || has.hasAll();
+    const peer: PeerState = { has: seed ? 'all' : has.clone(), interesting: 0, outstanding: new Set(), known: true };
+    this.peers.set(peerId, peer);
+    if (seed) {
+      this.seedCount++;
+      return;
+    }
+    forEachSetBit(has as Bitfield, (i) => this.changeAvailability(i, 1));
+    peer.interesting = andCount((has as Bitfield).view(), this.needed.view());
+  }
+
+  /** A HAVE message. */
+  peerHas(peerId: string, index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return;
+    const peer = this.peerState(peerId);
+    if (peer.has === 'all' || peer.has.get(index)) return;
+    peer.has.set(index);
+    this.changeAvailability(index, 1);
+    if (this.needed.get(index)) peer.interesting++;
+    if (this.fresh.has(index)) this.exhausted.delete(peer);
+  }
+
+  /** The peer is gone: forget what it has, and put its requested blocks back in the pool. */
+  removePeer(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    for (const key of peer.outstanding) {
+      const index = Math.floor(key / this.blocksPerPiece);
+      const download = this.downloads.get(index);
+      if (download) this.release(download, key - index * this.blocksPerPiece, peerId);
+    }
+    peer.outstanding.clear();
+    if (peer.has === 'all') this.seedCount--;
+    else forEachSetBit(peer.has, (i) => this.changeAvailability(i, -1));
+    this.peers.delete(peerId);
+    this.exhausted.delete(peer);
+  }
+
+  // --- priorities ---------------------------------------------------------------------------
+
+  /** 0 = skip, 1 = normal .. 7 = top, per piece. Pieces in progress are finished regardless. */
+  setPiecePriorities(priorities: Uint8Array): void {
+    if (priorities.length !== this.pieceCount) {
+      throw new TorrentError('internal', `picker: ${priorities.length} priorities for ${this.pieceCount} pieces`);
+    }
+    for (let i = 0; i < this.pieceCount; i++) {
+      const p = Math.min(MAX_PRIORITY, priorities[i]!);
+      if (p === this.priority[i]) continue;
+      this.priority[i] = p;
+      if (this.have.get(i)) continue;
+      if (p === 0) {
+        this.needed.clear(i);
+        this.fresh.remove(i);
+      } else {
+        this.needed.set(i);
+        if (this.fresh.has(i)) this.fresh.move(i, p, this.availability[i]!);
+        else if (!this.downloads.has(i)) this.fresh.add(i, p, this.availability[i]!);
+      }
+    }
+    this.wanted = this.needed.count;
+    const needed = this.needed.view();
+    for (const peer of this.peers.values()) {
+      peer.interesting = peer.has === 'all' ? 0 : andCount(peer.has.view(), needed);
+    }
+    this.exhausted.clear();
+  }
+
+  /** Streaming: lowest wanted index first (higher priorities still first). */
+  setSequential(on: boolean): void {
+    this.sequential = on;
+    this.exhausted.clear();
+  }
+
+  // --- requests -----------------------------------------------------------------------------
+
+  /**
+   * Up to `max` blocks to request from this peer, marked as requested by it. With `fastAllowed`
+   * (BEP 6: we are choked but may request these pieces) only pieces in that set are picked.
+   */
+  pickBlocks(peerId: string, peerHas: Bitfield | 'all', max: number, fastAllowed?: ReadonlySet<number>): BlockRef[] {
+    const out: BlockRef[] = [];
+    if (max <= 0 || this.wanted === 0) return out;
+    const peer = this.peerState(peerId);
+    const allowed = (i: number): boolean =>
+      (peerHas === 'all' || peerHas.get(i)) && (fastAllowed === undefined || fastAllowed.has(i));
+
+    for (const download of this.open) {
+      if (out.length >= max) return out;
+      if (allowed(download.index)) this.take(download, peerId, peer, out, max);
+    }
+    while (out.length < max) {
+      const index = this.nextNewPiece(peer, peerHas, allowed, fastAllowed);
+      if (index < 0) break;
+      this.fresh.remove(index);
+      const download = new PieceDownload(index, this.blockCount(index));
+      this.downloads.set(index, download);
+      this.open.add(download);
+      this.take(download, peerId, peer, out, max);
+    }
+    if (out.length < max && this.isEndgame) this.pickEndgame(peerId, peer, allowed, out, max);
+    return out;
+  }
+
+  // --- results ------------------------------------------------------------------------------
+
+  onBlockReceived(peerId: string, index: number, begin: number): BlockResult {
+    const download = this.downloads.get(index);
+    if (!download) return REJECTED;
+    const block = this.blockAt(download, begin);
+    if (block < 0 || !download.isRequested(block) || !download.isHolder(block, peerId)) return REJECTED;
+    const key = index * this.blocksPerPiece + block;
+    this.peers.get(peerId)?.outstanding.delete(key);
+    const others = download.receive(block, peerId);
+    for (const other of others) this.peers.get(other)?.outstanding.delete(key);
+    const pieceComplete = download.complete;
+    if (!pieceComplete && others.length === 0) return ACCEPTED;
+    return { accepted: true, pieceComplete, cancelFrom: others };
+  }
+
+  /** REJECT, timeout or choke: the block goes back to the pool. */
+  onRequestFailed(peerId: string, index: number, begin: number): void {
+    const download = this.downloads.get(index);
+    if (!download) return;
+    const block = this.blockAt(download, begin);
+    if (block < 0) return;
+    this.peers.get(peerId)?.outstanding.delete(index * this.blocksPerPiece + block);
+    this.release(download, block, peerId);
+  }
+
+  onPieceVerified(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return;
+    this.forget(index);
+    this.fresh.remove(index);
+    if (this.have.get(index)) return;
+    this.have.set(index);
+    if (!this.needed.get(index)) return;
+    this.needed.clear(index);
+    this.wanted--;
+    for (const peer of this.peers.values()) {
+      if (peer.has !== 'all' && peer.has.get(index)) peer.interesting--;
+    }
+  }
+
+  /** Hash failure: every block of the piece goes back to the pool. */
+  onPieceFailed(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return;
+    this.forget(index);
+    if (this.needed.get(index)) this.addFresh(index);
+  }
+
+  // --- state --------------------------------------------------------------------------------
+
+  /** Every wanted block is requested: duplicates are allowed now. */
+  get isEndgame(): boolean {
+    return this.wanted > 0 && this.fresh.size === 0 && this.open.size === 0;
+  }
+
+  /** Wanted pieces not verified yet. */
+  wantedRemaining(): number {
+    return this.wanted;
+  }
+
+  /**
+   * Does the peer have a wanted piece we lack? O(1) for 'all'. For a bitfield, the byte of the
+   * last hit is remembered per bitfield and checked first, so asking again is O(1) while that
+   * piece is still wanted; otherwise one O(pieces / 8) scan. Prefer isPeerInteresting.
+   */
+  isInteresting(peerHas: Bitfield | 'all'): boolean {
+    if (peerHas === 'all') return this.wanted > 0;
+    const theirs = peerHas.view();
+    const needed = this.needed.view();
+    if (theirs.length !== needed.length || this.wanted === 0) return false;
+    const start = this.lastHit.get(peerHas) ?? 0;
+    for (let step = 0; step < needed.length; step++) {
+      const k = (start + step) % needed.length;
+      if ((theirs[k]! & needed[k]!) === 0) continue;
+      this.lastHit.set(peerHas, k);
+      return true;
+    }
+    return false;
+  }
+
+  /** Same as isInteresting for a peer added with addPeer, in O(1) (kept up to date on HAVE). */
+  isPeerInteresting(peerId: string): boolean {
+    const peer = this.peers.get(peerId);
+    if (!peer) return false;
+    return peer.has === 'all' ? this.wanted > 0 : peer.interesting > 0;
+  }
+
+  outstandingFor(peerId: string): number {
+    return this.peers.get(peerId)?.outstanding.size ?? 0;
+  }
+
+  /** Bytes of block `begin` in piece `index`, or 0 when that is not a block boundary. */
+  blockLengthAt(index: number, begin: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return 0;
+    const size = this.pieceSize(index);
+    if (!Number.isInteger(begin) || begin < 0 || begin >= size || begin % this.blockLength !== 0) return 0;
+    return Math.min(this.blockLength, size - begin);
+  }
+
+  pieceSize(index: number): number {
+    return index === this.pieceCount - 1 ? this.lastPieceLength : this.pieceLength;
+  }
+
+  // --- internals ----------------------------------------------------------------------------
+
+  private nextNewPiece(
+    peer: PeerState,
+    peerHas: Bitfield | 'all',
+    allowed: (i: number) => boolean,
+    fastAllowed: ReadonlySet<number> | undefined,
+  ): number {
+    if (this.fresh.size === 0) return -1;
+    if (fastAllowed) {
+      // The allowed-fast set is small (BEP 6 suggests 10): rank it directly.
+      let best = -1;
+      for (const i of fastAllowed) {
+        if (!this.fresh.has(i) || !allowed(i)) continue;
+        if (best < 0 || this.fresh.compare(i, best) < 0) best = i;
+      }
+      return best;
+    }
+    if (this.exhausted.has(peer)) return -1;
+    if (!this.sequential && this.have.count < this.randomFirstPieces) {
+      for (let t = 0; t < PICKER_DEFAULTS.randomFirstTries; t++) {
+        const i = this.fresh.randomTopPriority();
+        if (i >= 0 && allowed(i)) return i;
+      }
+    }
+    // A known bitfield peer only has pieces someone (it) has: skip the availability-0 bucket.
+    const minAvailability = peer.known && peer.has !== 'all' && peerHas !== 'all' ? 1 : 0;
+    const index = this.sequential ? this.fresh.findLowest(allowed) : this.fresh.findRarest(minAvailability, allowed);
+    if (index < 0 && peer.known) this.exhausted.add(peer);
+    return index;
+  }
+
+  private take(download: PieceDownload, peerId: string, peer: PeerState, out: BlockRef[], max: number): void {
+    const index = download.index;
+    const size = this.pieceSize(index);
+    while (out.length < max) {
+      const block = download.nextFree();
+      if (block < 0) break;
+      download.addHolder(block, peerId);
+      peer.outstanding.add(index * this.blocksPerPiece + block);
+      const begin = block * this.blockLength;
+      out.push({ index, begin, length: Math.min(this.blockLength, size - begin) });
+    }
+    if (download.free === 0) this.open.delete(download);
+  }
+
+  /** Endgame: ask this peer too for blocks others are fetching, least-asked blocks first. */
+  private pickEndgame(
+    peerId: string,
+    peer: PeerState,
+    allowed: (i: number) => boolean,
+    out: BlockRef[],
+    max: number,
+  ): void {
+    for (let limit = 2; limit <= this.endgameMaxHolders; limit++) {
+      for (const download of this.downloads.values()) {
+        if (download.complete || !allowed(download.index)) continue;
+        const index = download.index;
+        const size = this.pieceSize(index);
+        for (let block = 0; block < download.blockCount; block++) {
+          if (out.length >= max) return;
+          if (!download.isRequested(block) || download.holderCount(block) >= limit) continue;
+          if (download.isHolder(block, peerId)) continue;
+          download.addHolder(block, peerId);
+          peer.outstanding.add(index * this.blocksPerPiece + block);
+          const begin = block * this.blockLength;
+          out.push({ index, begin, length: Math.min(this.blockLength, size - begin) });
+        }
+      }
+    }
+  }
+
+  /** Drop one peer's request for a block; an idle piece goes back among the new ones. */
+  private release(download: PieceDownload, block: number, peerId: string): void {
+    if (!download.removeHolder(block, peerId)) return;
+    this.open.add(download);
+    if (!download.idle) return;
+    this.downloads.delete(download.index);
+    this.open.delete(download);
+    if (this.needed.get(download.index)) this.addFresh(download.index);
+  }
+
+  /** Drop a piece's progress and every request for it. */
+  private forget(index: number): void {
+    const download = this.downloads.get(index);
+    if (!download) return;
+    const base = index * this.blocksPerPiece;
+    download.forEachHolder((block, peerId) => this.peers.get(peerId)?.outstanding.delete(base + block));
+    this.downloads.delete(index);
+    this.open.delete(download);
+  }
+
+  private addFresh(index: number): void {
+    if (this.fresh.has(index) || this.downloads.has(index)) return;
+    this.fresh.add(index, this.priority[index]!, this.availability[index]!);
+    for (const peer of this.exhausted) {
+      if (peer.has === 'all' || peer.has.get(index)) this.exhausted.delete(peer);
+    }
+  }
+
+  private changeAvailability(index: number, delta: number): void {
+    const availability = (this.availability[index] = this.availability[index]! + delta);
+    this.fresh.move(index, this.priority[index]!, availability);
+  }
+
+  private blockCount(index: number): number {
+    return Math.ceil(this.pieceSize(index) / this.blockLength);
+  }
+
+  private blockAt(download: PieceDownload, begin: number): number {
+    if (!Number.isInteger(begin) || begin < 0 || begin % this.blockLength !== 0) return -1;
+    const block = begin / this.blockLength;
+    return block < download.blockCount ? block : -1;
+  }
+
+  /** A peer's state; one we never heard of gets an empty record (availability stays exact). */
+  private peerState(peerId: string): PeerState {
+    let peer = this.peers.get(peerId);
+    if (!peer) {
+      peer = { has: new Bitfield(this.pieceCount), interesting: 0, outstanding: new Set(), known: false };
+      this.peers.set(peerId, peer);
+    }
+    return peer;
+  }
+
+  private checkSize(bitfield: Bitfield): void {
+    if (bitfield.size !== this.pieceCount) {
+      throw new TorrentError('internal', `picker: a bitfield of ${bitfield.size} for ${this.pieceCount} pieces`);
+    }
+  }
+}
+
+function forEachSetBit(bitfield: Bitfield, fn: (index: number) => void): void {
+  const bytes = bitfield.view();
+  for (let k = 0; k < bytes.length; k++) {
+    const byte = bytes[k]!;
+    if (byte === 0) continue;
+    for (let bit = 0; bit < 8; bit++) if ((byte & (0x80 >> bit)) !== 0) fn(k * 8 + bit);
+  }
+}
+
+function andCount(a: Uint8Array, b: Uint8Array): number {
+  let count = 0;
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) count += POPCOUNT[a[k]! & b[k]!]!;
+  return count;
+}

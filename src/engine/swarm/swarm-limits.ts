@@ -1,0 +1,25 @@
+/** Connection limits for one torrent's swarm; plain numbers with their defaults visible. */
+export interface SwarmLimits {
+  /** Connected peers at most (libtorrent's default per torrent is in this range). */
+  maxPeers: number;
+  /** Peers remembered (from trackers, PEX, DHT) at most. */
+  maxCandidates: number;
+  /** Dials in progress at once. */
+  maxHalfOpen: number;
+  connectTimeoutMs: number;
+  /** A peer that failed this many dials in a row is forgotten. */
+  maxConnectFailures: number;
+  maxRetryDelayMs: number;
+  /** Peers we upload to at once (tit-for-tat slots, optimistic one included). */
+  uploadSlots: number;
+}
+
+export const DEFAULT_SWARM_LIMITS: SwarmLimits = Object.freeze({
+  maxPeers: 50,
+  maxCandidates: 2000,
+  maxHalfOpen: 10,
+  connectTimeoutMs: 10_000,
+  maxConnectFailures: 5,
+  maxRetryDelayMs: 300_000,
+  uploadSlots: 8,
+});
