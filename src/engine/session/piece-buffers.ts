@@ -9,8 +9,12 @@ export interface PieceBuffer {
   readonly contributors: Set<string>;
 }
 
+/** Spare full-size buffers kept for reuse: allocating 1 MiB per piece costs GC time. */
+const POOL_LIMIT = 8;
+
 export class PieceBuffers {
   private readonly buffers = new Map<number, PieceBuffer>();
+  private readonly pool: Uint8Array[] = [];
   private heldBytes = 0;
 
   constructor(private readonly pieceLength: (index: number) => number) {}
@@ -20,7 +24,8 @@ export class PieceBuffers {
     let buffer = this.buffers.get(index);
     if (!buffer) {
       const length = this.pieceLength(index);
-      buffer = { index, data: new Uint8Array(length), contributors: new Set() };
+      const spare = this.pool.length > 0 && this.pool[this.pool.length - 1]!.length === length ? this.pool.pop()! : allocate(length);
+      buffer = { index, data: spare, contributors: new Set() };
       this.buffers.set(index, buffer);
       this.heldBytes += length;
     }
@@ -39,11 +44,18 @@ export class PieceBuffers {
   }
 
   discard(index: number): void {
-    this.take(index);
+    const buffer = this.take(index);
+    if (buffer) this.recycle(buffer);
+  }
+
+  /** A taken buffer is no longer needed (written or failed): keep it for the next piece. */
+  recycle(buffer: PieceBuffer): void {
+    if (this.pool.length < POOL_LIMIT) this.pool.push(buffer.data);
   }
 
   clear(): void {
     this.buffers.clear();
+    this.pool.length = 0;
     this.heldBytes = 0;
   }
 
@@ -54,4 +66,12 @@ export class PieceBuffers {
   get count(): number {
     return this.buffers.size;
   }
+}
+
+/**
+ * Shared memory where the platform has it: a Hasher may then hash the piece on another thread
+ * without copying it (node's does). Plain memory otherwise (browsers without isolation).
+ */
+function allocate(length: number): Uint8Array {
+  return typeof SharedArrayBuffer === 'function' ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
 }

@@ -8,108 +8,176 @@ export const RATE_LIMITER_DEFAULTS = {
   /** Shortest timer between grants (timers are not finer than a millisecond anyway). */
   minWaitMs: 1,
   /**
-   * A group re-checks at least this often: another group may have taken the shared tokens, or
-   * a bucket's rate may have changed, since it computed its wait.
+   * A shared scheduler re-checks at least this often while requests wait: a bucket's rate may
+   * have changed since it computed its wait (buckets do not know which schedulers use them).
    */
   groupRecheckMs: 250,
 } as const;
 
 export type Grant = () => void;
 
-/** What a FIFO of waiters needs from one bucket or from several at once. */
-interface Limit {
-  canGrant(n: number): boolean;
-  take(n: number): void;
-  msUntil(n: number): number;
+interface Waiter {
+  buckets: readonly TokenBucket[];
+  n: number;
+  grant: Grant;
+  owner: unknown;
+  live: boolean;
 }
 
 /**
- * Waiters granted strictly in order. A grant runs its callback at once when nothing waits and
- * tokens are there; callbacks that request again from inside a callback are queued and run
- * after it returns, so a chain of grants never grows the stack.
+ * One queue of waiters for any number of buckets, granted first come, first served per bucket:
+ * once a waiter is stuck on a bucket, later waiters that need that bucket wait behind it, while
+ * waiters on other buckets go ahead. Torrents that share the global bucket therefore share it
+ * fairly, and a slow torrent limit never holds back another torrent. Every group that shares a
+ * bucket must use the same scheduler (the client makes one).
+ *
+ * A grant runs at once when nothing waits on its buckets and tokens are there; a callback that
+ * requests again is queued and run after it returns, so chains of grants never grow the stack.
  */
-class Waiters {
-  private queue: { n: number; grant: Grant; live: boolean }[] = [];
-  private head = 0;
+export class BandwidthScheduler {
+  private queue: Waiter[] = [];
+  /** Buckets a queued waiter is stuck on: newcomers needing them wait behind it. */
+  private claimed = new Set<TokenBucket>();
   private timer: TimerHandle | undefined;
+  private timerAt = 0;
+  private live = 0;
+  private readonly liveByOwner = new Map<unknown, number>();
   private delivering = false;
   private readonly ready: Grant[] = [];
 
   constructor(
     private readonly clock: Clock,
-    private readonly limit: Limit,
-    private readonly maxWaitMs = Infinity,
+    private readonly maxWaitMs: number = RATE_LIMITER_DEFAULTS.groupRecheckMs,
   ) {}
 
-  get pending(): number {
-    return this.queue.length - this.head;
+  /** Queued requests (of one owner, or all). */
+  pending(owner?: unknown): number {
+    return owner === undefined ? this.live : (this.liveByOwner.get(owner) ?? 0);
   }
 
-  request(n: number, grant: Grant): () => void {
-    if (this.pending === 0 && this.limit.canGrant(n)) {
-      this.limit.take(n);
-      this.deliver(grant);
-      return () => {};
+  /** Call `grant` once `n` tokens are taken from every bucket. Returns a withdraw function. */
+  request(buckets: readonly TokenBucket[], n: number, grant: Grant, owner?: unknown): () => void {
+    if (!buckets.some((b) => this.claimed.has(b))) {
+      let blocked = false;
+      for (const b of buckets) {
+        if (b.canGrant(n)) continue;
+        this.claimed.add(b);
+        blocked = true;
+      }
+      if (!blocked) {
+        for (const b of buckets) b.take(n);
+        this.deliver([grant]);
+        return () => {};
+      }
     }
-    const waiter = { n, grant, live: true };
+    const waiter: Waiter = { buckets, n, grant, owner, live: true };
     this.queue.push(waiter);
-    if (this.pending === 1) this.schedule();
+    this.live++;
+    this.liveByOwner.set(owner, (this.liveByOwner.get(owner) ?? 0) + 1);
+    this.schedule(waitFor(buckets, n));
     return () => {
-      waiter.live = false;
+      if (!waiter.live) return;
+      this.retire(waiter);
+      this.pump();
     };
   }
 
-  /** Grant every waiter the tokens allow, in order, then sleep until the next one can be. */
-  pump(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    while (this.pending > 0) {
-      const waiter = this.queue[this.head]!;
-      if (waiter.live) {
-        if (!this.limit.canGrant(waiter.n)) break;
-        this.limit.take(waiter.n);
-      }
-      this.head++;
-      if (waiter.live) this.deliver(waiter.grant);
-    }
-    if (this.head > 64 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    this.schedule();
+  /** Take now, if nothing of `owner`'s is queued, no waiter is stuck on these buckets, and all have `n`. */
+  tryTake(buckets: readonly TokenBucket[], n: number, owner?: unknown): boolean {
+    if (this.pending(owner) > 0) return false;
+    for (const b of buckets) if (this.claimed.has(b) || !b.canGrant(n)) return false;
+    for (const b of buckets) b.take(n);
+    return true;
   }
 
-  cancelAll(): void {
+  /** Drop queued requests (of one owner, or all) without calling them. */
+  cancelAll(owner?: unknown): void {
+    for (const w of this.queue) if (w.live && (owner === undefined || w.owner === owner)) this.retire(w);
+    this.pump();
+  }
+
+  /** Grant what the tokens allow, in order, then sleep until the first stuck waiter can go. */
+  pump(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.queue = [];
-    this.head = 0;
+    const claimed = new Set<TokenBucket>();
+    const granted: Grant[] = [];
+    let wake = Infinity;
+    let kept = 0;
+    for (const w of this.queue) {
+      if (!w.live) continue;
+      if (w.buckets.some((b) => claimed.has(b))) {
+        this.queue[kept++] = w;
+        continue;
+      }
+      let blocked = false;
+      for (const b of w.buckets) {
+        if (b.canGrant(w.n)) continue;
+        claimed.add(b);
+        blocked = true;
+      }
+      if (blocked) {
+        wake = Math.min(wake, waitFor(w.buckets, w.n));
+        this.queue[kept++] = w;
+        continue;
+      }
+      for (const b of w.buckets) b.take(w.n);
+      this.retire(w);
+      granted.push(w.grant);
+    }
+    this.queue.length = kept;
+    this.claimed = claimed;
+    if (kept > 0) this.schedule(wake);
+    this.deliver(granted);
   }
 
-  private schedule(): void {
-    if (this.pending === 0 || this.timer !== undefined) return;
-    const wait = Math.min(this.maxWaitMs, this.limit.msUntil(this.queue[this.head]!.n));
+  private retire(w: Waiter): void {
+    w.live = false;
+    this.live--;
+    const left = this.liveByOwner.get(w.owner)! - 1;
+    if (left === 0) this.liveByOwner.delete(w.owner);
+    else this.liveByOwner.set(w.owner, left);
+  }
+
+  /** Wake in `wait` ms, unless a timer already wakes sooner. */
+  private schedule(wait: number): void {
+    const ms = Math.max(RATE_LIMITER_DEFAULTS.minWaitMs, Math.min(this.maxWaitMs, wait));
+    const at = this.clock.now() + ms;
+    if (this.timer !== undefined) {
+      if (this.timerAt <= at) return;
+      this.clock.clearTimeout(this.timer);
+    }
+    this.timerAt = at;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.pump();
-    }, Math.max(RATE_LIMITER_DEFAULTS.minWaitMs, wait));
+    }, ms);
   }
 
-  private deliver(grant: Grant): void {
-    if (this.delivering) {
-      this.ready.push(grant);
-      return;
-    }
+  /** Run grants in order; one that throws does not cost the others theirs. */
+  private deliver(grants: readonly Grant[]): void {
+    if (grants.length === 0) return;
+    this.ready.push(...grants);
+    if (this.delivering) return;
     this.delivering = true;
-    try {
-      grant();
-      while (this.ready.length > 0) this.ready.shift()!();
-    } finally {
-      this.delivering = false;
+    let failure: unknown;
+    for (let k = 0; k < this.ready.length; k++) {
+      try {
+        this.ready[k]!();
+      } catch (error) {
+        failure ??= error;
+      }
     }
+    this.ready.length = 0;
+    this.delivering = false;
+    if (failure !== undefined) throw failure;
   }
+}
+
+function waitFor(buckets: readonly TokenBucket[], n: number): number {
+  let wait = 0;
+  for (const b of buckets) wait = Math.max(wait, b.waitTime(n));
+  return wait;
 }
 
 export interface TokenBucketOptions {
@@ -132,17 +200,15 @@ export class TokenBucket {
   private cap = 0;
   private tokens = 0;
   private last: number;
-  private readonly waiters: Waiters;
+  /** Its own queue, for request(); groups queue in the client's shared scheduler instead. */
+  private readonly waiters: BandwidthScheduler;
+  private readonly self: readonly TokenBucket[] = [this];
 
   constructor(options: TokenBucketOptions) {
     this.clock = options.clock;
     this.burst = options.burst;
     this.last = this.clock.now();
-    this.waiters = new Waiters(this.clock, {
-      canGrant: (n) => this.canGrant(n),
-      take: (n) => this.take(n),
-      msUntil: (n) => this.msUntil(n),
-    });
+    this.waiters = new BandwidthScheduler(this.clock, Infinity);
     this.setRate(options.rate);
   }
 
@@ -181,9 +247,7 @@ export class TokenBucket {
 
   /** Take `n` tokens if they are there and nobody is waiting ahead. */
   tryConsume(n: number): boolean {
-    if (this.waiters.pending > 0 || !this.canGrant(n)) return false;
-    this.take(n);
-    return true;
+    return this.waiters.tryTake(this.self, n);
   }
 
   /** Take `n` tokens unconditionally (bytes already moved); the bucket may go into debt. */
@@ -201,7 +265,7 @@ export class TokenBucket {
    * at once when possible. Returns a function that withdraws this request.
    */
   request(n: number, grant: Grant): () => void {
-    return this.waiters.request(n, grant);
+    return this.waiters.request(this.self, n, grant);
   }
 
   /** Drop every queued request without calling it. */
@@ -240,50 +304,37 @@ export class TokenBucket {
 
 /**
  * Several buckets that must all grant: a torrent's own bucket and the client's global one.
- * A request takes its tokens from every bucket at once. Use a bucket either through groups or
- * through its own request(), not both: a group does not queue behind the bucket's own waiters.
+ * A request takes its tokens from every bucket at once. Groups that share a bucket must share
+ * one BandwidthScheduler, which serves them first come, first served. Use a bucket through
+ * groups or through its own request(), not both.
  */
 export class RateLimiterGroup {
-  private readonly buckets: readonly TokenBucket[];
-  private readonly waiters: Waiters;
+  constructor(
+    private readonly buckets: readonly TokenBucket[],
+    private readonly scheduler: BandwidthScheduler,
+  ) {}
 
-  constructor(buckets: readonly TokenBucket[], clock: Clock) {
-    this.buckets = buckets;
-    this.waiters = new Waiters(
-      clock,
-      {
-        canGrant: (n) => this.buckets.every((b) => b.canGrant(n)),
-        take: (n) => {
-          for (const b of this.buckets) b.take(n);
-        },
-        msUntil: (n) => this.waitTime(n),
-      },
-      RATE_LIMITER_DEFAULTS.groupRecheckMs,
-    );
-  }
-
+  /** Take `n` from every bucket, unless a queued request is ahead or a bucket lacks tokens. */
   tryConsume(n: number): boolean {
-    if (this.waiters.pending > 0 || !this.buckets.every((b) => b.canGrant(n))) return false;
-    for (const b of this.buckets) b.take(n);
-    return true;
+    return this.scheduler.tryTake(this.buckets, n, this);
   }
 
+  /** Bytes already moved: every bucket may go into debt. */
   consume(n: number): void {
     for (const b of this.buckets) b.take(n);
   }
 
   /** The longest wait among the buckets. */
   waitTime(n: number): number {
-    let wait = 0;
-    for (const b of this.buckets) wait = Math.max(wait, b.waitTime(n));
-    return wait;
+    return waitFor(this.buckets, n);
   }
 
   request(n: number, grant: Grant): () => void {
-    return this.waiters.request(n, grant);
+    return this.scheduler.request(this.buckets, n, grant, this);
   }
 
+  /** Drop this group's queued requests. */
   cancelAll(): void {
-    this.waiters.cancelAll();
+    this.scheduler.cancelAll(this);
   }
 }

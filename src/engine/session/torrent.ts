@@ -409,6 +409,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       picker.onPieceFailed(index);
       this.fail(error);
     } finally {
+      this.buffers?.recycle(buffer);
       this.writesInFlight--;
       this.checkDone();
     }

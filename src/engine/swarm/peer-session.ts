@@ -30,7 +30,7 @@ export const LOCAL_EXTENSIONS = { ut_metadata: 1, ut_pex: 2 } as const;
 
 const MIN_PIPELINE = 16;
 const MAX_PIPELINE = 500;
-const INITIAL_PIPELINE = 64;
+const INITIAL_PIPELINE = 128;
 /** Requests worth this many seconds of the peer's rate are kept in flight. */
 const PIPELINE_SECONDS = 0.5;
 const MAX_UPLOAD_QUEUE = 500;

@@ -27,8 +27,6 @@ export interface TrackerLimits {
   udpMaxTries: number;
   /** BEP 15: a connection id may be used for one minute after it was received. */
   udpConnectionIdLifetimeMs: number;
-  /** BEP 15: a scrape request carries at most 74 info hashes. */
-  udpMaxScrapeHashes: number;
   /** How long stop() waits for `stopped` announces when the caller gives no bound. */
   stopTimeoutMs: number;
 }
@@ -47,7 +45,6 @@ export const defaultTrackerLimits: Readonly<TrackerLimits> = Object.freeze({
   udpBaseTimeoutMs: 15_000,
   udpMaxTries: 3,
   udpConnectionIdLifetimeMs: 60_000,
-  udpMaxScrapeHashes: 74,
   stopTimeoutMs: 5_000,
 });
 
