@@ -1,0 +1,124 @@
+/** The engine's `Network` over node:net (TCP) and node:dgram (UDP). */
+import { createConnection, createServer, isIPv6, type NetConnectOpts, type Socket } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
+import { NodeTcpSocket } from './node-tcp-socket.js';
+import { NodeUdpSocket } from './node-udp-socket.js';
+import { formatEndpoint, toNetError } from './node-net-errors.js';
+
+export interface NodeNetworkOptions {
+  /**
+   * Stream buffer sizes per socket, both directions. Node 20's default (16 KiB) makes write()
+   * return false after one block; 256 KiB keeps a fast peer's pipe full between 'drain's.
+   */
+  highWaterMark?: number;
+  /** Applied when connect() is given no timeout. */
+  defaultConnectTimeoutMs?: number;
+}
+
+export const NODE_NETWORK_DEFAULTS = {
+  highWaterMark: 256 * 1024,
+  defaultConnectTimeoutMs: 10_000,
+} as const satisfies Required<NodeNetworkOptions>;
+
+export class NodeNetwork implements Network {
+  private readonly highWaterMark: number;
+  private readonly defaultConnectTimeoutMs: number;
+
+  constructor(options: NodeNetworkOptions = {}) {
+    this.highWaterMark = options.highWaterMark ?? NODE_NETWORK_DEFAULTS.highWaterMark;
+    this.defaultConnectTimeoutMs = options.defaultConnectTimeoutMs ?? NODE_NETWORK_DEFAULTS.defaultConnectTimeoutMs;
+  }
+
+  connect(to: Endpoint, options: ConnectOptions = {}): Promise<TcpSocket> {
+    const timeoutMs = options.timeoutMs ?? this.defaultConnectTimeoutMs;
+    const where = formatEndpoint(to.host, to.port);
+    return new Promise((resolve, reject) => {
+      let socket: Socket;
+      try {
+        // highWaterMark reaches the stream.Duplex constructor; @types/node 20 does not list it.
+        const connectOptions: NetConnectOpts & { highWaterMark: number } = { host: to.host, port: to.port, highWaterMark: this.highWaterMark };
+        socket = createConnection(connectOptions);
+      } catch (error) {
+        reject(toNetError(error, `cannot connect to ${where}`));
+        return;
+      }
+      const timer = setTimeout(() => {
+        cleanup();
+        socket.on('error', () => undefined); // nobody listens any more; never crash on a late one
+        socket.destroy();
+        reject(new NetError('timeout', `connecting to ${where} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onError = (error: Error): void => {
+        cleanup();
+        socket.destroy();
+        reject(toNetError(error, `cannot connect to ${where}`));
+      };
+      const onConnect = (): void => {
+        cleanup();
+        resolve(new NodeTcpSocket(socket, to));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        socket.off('error', onError);
+        socket.off('connect', onConnect);
+      };
+      socket.once('error', onError);
+      socket.once('connect', onConnect);
+    });
+  }
+
+  listen(port: number, host: string, onConnection: (socket: TcpSocket) => void): Promise<TcpListener> {
+    return new Promise((resolve, reject) => {
+      // pauseOnConnect: nothing is read until the engine installs handlers.
+      const server = createServer({ pauseOnConnect: true, noDelay: true, highWaterMark: this.highWaterMark }, (socket) => {
+        // A socket can be reset before we see it; it has no remote address then.
+        if (socket.remoteAddress === undefined) {
+          socket.destroy();
+          return;
+        }
+        onConnection(new NodeTcpSocket(socket));
+      });
+      const onError = (error: Error): void => {
+        reject(toNetError(error, `cannot listen on ${formatEndpoint(host, port)}`));
+      };
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        // Errors after listening (EMFILE on accept) must not crash the process; node retries.
+        server.on('error', () => undefined);
+        const address = server.address();
+        const boundPort = typeof address === 'object' && address ? address.port : port;
+        resolve({
+          port: boundPort,
+          close: () =>
+            new Promise<void>((done) => {
+              // server.close() waits for accepted connections to end; those belong to the
+              // engine, so resolve as soon as the listening socket itself is gone.
+              server.close();
+              setImmediate(done);
+            }),
+        });
+      });
+    });
+  }
+
+  bindUdp(port: number, host: string): Promise<UdpSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+      const onError = (error: Error): void => {
+        try {
+          socket.close();
+        } catch {
+          // Never bound.
+        }
+        reject(toNetError(error, `cannot bind UDP ${formatEndpoint(host, port)}`));
+      };
+      socket.once('error', onError);
+      socket.bind(port, host, () => {
+        socket.off('error', onError);
+        resolve(new NodeUdpSocket(socket, socket.address().port));
+      });
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/** A bound UDP socket over node:dgram, seen as the engine's `UdpSocket`. */
+import type { Socket as DgramSocket } from 'node:dgram';
+import type { Endpoint, UdpSocket } from '../interfaces/net.js';
+import { normalizeAddress } from './node-net-errors.js';
+
+/** Datagrams kept while no handler is installed; beyond this they are dropped (UDP is lossy). */
+const MAX_EARLY_DATAGRAMS = 256;
+
+type MessageHandler = (data: Uint8Array, from: Endpoint) => void;
+
+export class NodeUdpSocket implements UdpSocket {
+  private handler: MessageHandler | undefined;
+  private early: Array<[Uint8Array, Endpoint]> = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: DgramSocket,
+    readonly port: number,
+  ) {
+    socket.on('message', (msg: Buffer, rinfo) => {
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      const from = { host: normalizeAddress(rinfo.address), port: rinfo.port };
+      if (this.handler) this.handler(data, from);
+      else if (this.early.length < MAX_EARLY_DATAGRAMS) this.early.push([data, from]);
+    });
+    // An unhandled 'error' would crash the process; ICMP errors and the like mean nothing to a
+    // lossy protocol whose callers retry on their own timers.
+    socket.on('error', () => undefined);
+  }
+
+  send(data: Uint8Array, to: Endpoint): void {
+    if (this.closed) return;
+    try {
+      // Host names are resolved by dgram; failures (bad host, wrong family) are dropped like any
+      // lost datagram. Node may hold `data` until the lookup completes: do not reuse it.
+      this.socket.send(data, to.port, to.host, () => undefined);
+    } catch {
+      // Synchronous throws: invalid port, socket closing.
+    }
+  }
+
+  setHandler(onMessage: MessageHandler): void {
+    this.handler = onMessage;
+    const early = this.early;
+    this.early = [];
+    for (const [data, from] of early) onMessage(data, from);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}
