@@ -21,6 +21,7 @@ export interface StatsExtras {
   downloaded: number;
   uploaded: number;
   hadDataAtStart: boolean;
+  hashFailures: number;
   peers: readonly PeerSession[];
   trackers: TrackerStats[];
   addedAt: number;
@@ -58,6 +59,7 @@ export function buildStats(t: StatsSource, x: StatsExtras): TorrentStats {
     uploadRate: t.upload.meter.rate(),
     eta: x.state === 'downloading' && downloadRate > 0 ? Math.ceil((wantedLength - verifiedLength) / downloadRate) : null,
     ratio: base > 0 ? x.uploaded / base : 0,
+    hashFailures: x.hashFailures,
     peers: x.peers.length,
     seeds,
     pieceCount: meta?.pieceCount ?? 0,

@@ -89,6 +89,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private restoredDownloaded: number;
   private restoredUploaded: number;
   private hadDataAtStart = false;
+  private hashFailures = 0;
   private running = false;
   private checking = false;
 
@@ -225,6 +226,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       downloaded: this.totalDownloaded(),
       uploaded: this.totalUploaded(),
       hadDataAtStart: this.hadDataAtStart,
+      hashFailures: this.hashFailures,
       peers: [...this.swarm.sessions.values()],
       trackers: this.announcer?.status() ?? this.trackers.flatMap((tier, i) => tier.map((url) => ({ url, tier: i, state: 'idle' as const, peersReceived: 0 }))),
       addedAt: this.addedAt,
@@ -395,6 +397,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     try {
       if (!(await store.verify(index, buffer.data))) {
         picker.onPieceFailed(index);
+        this.hashFailures++;
         for (const peer of buffer.contributors) this.swarm.strike(peer, buffer.contributors.size === 1);
         return;
       }

@@ -105,6 +105,8 @@ export interface TorrentStats {
   /** Seconds until done at the current rate; null when unknown or not downloading. */
   eta: number | null;
   ratio: number;
+  /** Pieces that failed their hash check this session (their bytes were downloaded again). */
+  hashFailures: number;
   peers: number; // connected
   seeds: number; // connected peers that have everything
   pieceCount: number;

@@ -83,6 +83,25 @@ export class Bitfield {
     return this.bits;
   }
 
+  /** Calls `fn` with every set index, in order; skips empty bytes, so sparse fields are cheap. */
+  forEachSet(fn: (index: number) => void): void {
+    const bytes = this.bits;
+    for (let k = 0; k < bytes.length; k++) {
+      const byte = bytes[k]!;
+      if (byte === 0) continue;
+      for (let bit = 0; bit < 8; bit++) if ((byte & (0x80 >> bit)) !== 0) fn(k * 8 + bit);
+    }
+  }
+
+  /** How many indexes are set both here and in `other` (same size). */
+  countAnd(other: Bitfield): number {
+    const a = this.bits;
+    const b = other.bits;
+    let count = 0;
+    for (let k = 0; k < a.length && k < b.length; k++) count += POPCOUNT[a[k]! & b[k]!]!;
+    return count;
+  }
+
   clone(): Bitfield {
     return new Bitfield(this.size, this.bits);
   }

@@ -1,8 +1,11 @@
 import { TorrentError } from '../util/errors.js';
 import type { Random } from '../util/random.js';
-import { Bitfield, POPCOUNT } from './bitfield.js';
+import { Bitfield } from './bitfield.js';
 import { FreshPieces, MAX_PRIORITY } from './fresh-pieces.js';
 import { PieceDownload } from './piece-download.js';
+import { PieceGeometry, type BlockRef } from './piece-geometry.js';
+
+export type { BlockRef } from './piece-geometry.js';
 
 /** Defaults, visible in one place. */
 export const PICKER_DEFAULTS = {
@@ -15,12 +18,6 @@ export const PICKER_DEFAULTS = {
   /** Random tries to find a piece the peer has before falling back to rarest first. */
   randomFirstTries: 8,
 } as const;
-
-export interface BlockRef {
-  index: number;
-  begin: number;
-  length: number;
-}
 
 export interface PickerOptions {
   pieceCount: number;
@@ -68,11 +65,9 @@ const ACCEPTED: BlockResult = Object.freeze({ accepted: true, pieceComplete: fal
  * sequential mode; then, when every wanted block is requested, endgame duplicates.
  */
 export class PiecePicker {
+  /** Pieces and blocks: sizes, and block keys (index * blocksPerPiece + block). */
+  readonly geometry: PieceGeometry;
   private readonly pieceCount: number;
-  private readonly pieceLength: number;
-  private readonly lastPieceLength: number;
-  private readonly blockLength: number;
-  private readonly blocksPerPiece: number;
   private readonly random: Random;
   private readonly randomFirstPieces: number;
   private readonly endgameMaxHolders: number;
@@ -96,18 +91,13 @@ export class PiecePicker {
   private wanted = 0;
 
   constructor(options: PickerOptions) {
-    const { pieceCount, pieceLength, lastPieceLength, have } = options;
-    this.blockLength = options.blockLength ?? PICKER_DEFAULTS.blockLength;
-    if (!Number.isInteger(pieceCount) || pieceCount < 0 || have.size !== pieceCount) {
+    const { pieceCount, have } = options;
+    const blockLength = options.blockLength ?? PICKER_DEFAULTS.blockLength;
+    this.geometry = new PieceGeometry(pieceCount, options.pieceLength, options.lastPieceLength, blockLength);
+    if (have.size !== pieceCount) {
       throw new TorrentError('internal', `picker: ${pieceCount} pieces but a bitfield of ${have.size}`);
     }
-    if (!(pieceLength > 0) || !(lastPieceLength > 0) || lastPieceLength > pieceLength || !(this.blockLength > 0)) {
-      throw new TorrentError('internal', `picker: bad lengths ${pieceLength}/${lastPieceLength}/${this.blockLength}`);
-    }
     this.pieceCount = pieceCount;
-    this.pieceLength = pieceLength;
-    this.lastPieceLength = lastPieceLength;
-    this.blocksPerPiece = Math.ceil(pieceLength / this.blockLength);
     this.random = options.random;
     this.randomFirstPieces = options.randomFirstPieces ?? PICKER_DEFAULTS.randomFirstPieces;
     this.endgameMaxHolders = Math.max(1, options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
@@ -128,16 +118,19 @@ export class PiecePicker {
 
   addPeer(peerId: string, has: Bitfield | 'all'): void {
     if (has !== 'all') this.checkSize(has);
-    if (this.peers.has(peerId)) this.removePeer(peerId);
-    const seed = has === 'all' || has.hasAll();
-    const peer: PeerState = { has: seed ? 'all' : has.clone(), interesting: 0, outstanding: new Set(), known: true };
-    this.peers.set(peerId, peer);
-    if (seed) {
+    // Announced again (or after a HAVE): replace what it has, keep its requests.
+    const peer = this.peerState(peerId);
+    this.uncount(peer);
+    this.exhausted.delete(peer);
+    peer.known = true;
+    if (has === 'all' || has.hasAll()) {
+      peer.has = 'all';
       this.seedCount++;
       return;
     }
-    forEachSetBit(has as Bitfield, (i) => this.changeAvailability(i, 1));
-    peer.interesting = andCount((has as Bitfield).view(), this.needed.view());
+    peer.has = has.clone();
+    peer.has.forEachSet((i) => this.changeAvailability(i, 1));
+    peer.interesting = peer.has.countAnd(this.needed);
   }
 
   /** A HAVE message. */
@@ -156,13 +149,11 @@ export class PiecePicker {
     const peer = this.peers.get(peerId);
     if (!peer) return;
     for (const key of peer.outstanding) {
-      const index = Math.floor(key / this.blocksPerPiece);
-      const download = this.downloads.get(index);
-      if (download) this.release(download, key - index * this.blocksPerPiece, peerId);
+      const download = this.downloads.get(this.geometry.indexOfKey(key));
+      if (download) this.release(download, this.geometry.blockOfKey(key), peerId);
     }
     peer.outstanding.clear();
-    if (peer.has === 'all') this.seedCount--;
-    else forEachSetBit(peer.has, (i) => this.changeAvailability(i, -1));
+    this.uncount(peer);
     this.peers.delete(peerId);
     this.exhausted.delete(peer);
   }
@@ -189,9 +180,8 @@ export class PiecePicker {
       }
     }
     this.wanted = this.needed.count;
-    const needed = this.needed.view();
     for (const peer of this.peers.values()) {
-      peer.interesting = peer.has === 'all' ? 0 : andCount(peer.has.view(), needed);
+      peer.interesting = peer.has === 'all' ? 0 : peer.has.countAnd(this.needed);
     }
     this.exhausted.clear();
   }
@@ -223,7 +213,7 @@ export class PiecePicker {
       const index = this.nextNewPiece(peer, peerHas, allowed, fastAllowed);
       if (index < 0) break;
       this.fresh.remove(index);
-      const download = new PieceDownload(index, this.blockCount(index));
+      const download = new PieceDownload(index, this.geometry.blockCount(index));
       this.downloads.set(index, download);
       this.open.add(download);
       this.take(download, peerId, peer, out, max);
@@ -237,9 +227,9 @@ export class PiecePicker {
   onBlockReceived(peerId: string, index: number, begin: number): BlockResult {
     const download = this.downloads.get(index);
     if (!download) return REJECTED;
-    const block = this.blockAt(download, begin);
+    const block = this.geometry.blockOf(index, begin);
     if (block < 0 || !download.isRequested(block) || !download.isHolder(block, peerId)) return REJECTED;
-    const key = index * this.blocksPerPiece + block;
+    const key = this.geometry.key(index, block);
     this.peers.get(peerId)?.outstanding.delete(key);
     const others = download.receive(block, peerId);
     for (const other of others) this.peers.get(other)?.outstanding.delete(key);
@@ -252,9 +242,9 @@ export class PiecePicker {
   onRequestFailed(peerId: string, index: number, begin: number): void {
     const download = this.downloads.get(index);
     if (!download) return;
-    const block = this.blockAt(download, begin);
+    const block = this.geometry.blockOf(index, begin);
     if (block < 0) return;
-    this.peers.get(peerId)?.outstanding.delete(index * this.blocksPerPiece + block);
+    this.peers.get(peerId)?.outstanding.delete(this.geometry.key(index, block));
     this.release(download, block, peerId);
   }
 
@@ -322,18 +312,6 @@ export class PiecePicker {
     return this.peers.get(peerId)?.outstanding.size ?? 0;
   }
 
-  /** Bytes of block `begin` in piece `index`, or 0 when that is not a block boundary. */
-  blockLengthAt(index: number, begin: number): number {
-    if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return 0;
-    const size = this.pieceSize(index);
-    if (!Number.isInteger(begin) || begin < 0 || begin >= size || begin % this.blockLength !== 0) return 0;
-    return Math.min(this.blockLength, size - begin);
-  }
-
-  pieceSize(index: number): number {
-    return index === this.pieceCount - 1 ? this.lastPieceLength : this.pieceLength;
-  }
-
   // --- internals ----------------------------------------------------------------------------
 
   private nextNewPiece(
@@ -367,15 +345,12 @@ export class PiecePicker {
   }
 
   private take(download: PieceDownload, peerId: string, peer: PeerState, out: BlockRef[], max: number): void {
-    const index = download.index;
-    const size = this.pieceSize(index);
     while (out.length < max) {
       const block = download.nextFree();
       if (block < 0) break;
       download.addHolder(block, peerId);
-      peer.outstanding.add(index * this.blocksPerPiece + block);
-      const begin = block * this.blockLength;
-      out.push({ index, begin, length: Math.min(this.blockLength, size - begin) });
+      peer.outstanding.add(this.geometry.key(download.index, block));
+      out.push(this.geometry.blockRef(download.index, block));
     }
     if (download.free === 0) this.open.delete(download);
   }
@@ -391,16 +366,13 @@ export class PiecePicker {
     for (let limit = 2; limit <= this.endgameMaxHolders; limit++) {
       for (const download of this.downloads.values()) {
         if (download.complete || !allowed(download.index)) continue;
-        const index = download.index;
-        const size = this.pieceSize(index);
         for (let block = 0; block < download.blockCount; block++) {
           if (out.length >= max) return;
           if (!download.isRequested(block) || download.holderCount(block) >= limit) continue;
           if (download.isHolder(block, peerId)) continue;
           download.addHolder(block, peerId);
-          peer.outstanding.add(index * this.blocksPerPiece + block);
-          const begin = block * this.blockLength;
-          out.push({ index, begin, length: Math.min(this.blockLength, size - begin) });
+          peer.outstanding.add(this.geometry.key(download.index, block));
+          out.push(this.geometry.blockRef(download.index, block));
         }
       }
     }
@@ -420,8 +392,9 @@ export class PiecePicker {
   private forget(index: number): void {
     const download = this.downloads.get(index);
     if (!download) return;
-    const base = index * this.blocksPerPiece;
-    download.forEachHolder((block, peerId) => this.peers.get(peerId)?.outstanding.delete(base + block));
+    download.forEachHolder((block, peerId) =>
+      this.peers.get(peerId)?.outstanding.delete(this.geometry.key(index, block)),
+    );
     this.downloads.delete(index);
     this.open.delete(download);
   }
@@ -439,14 +412,12 @@ export class PiecePicker {
     this.fresh.move(index, this.priority[index]!, availability);
   }
 
-  private blockCount(index: number): number {
-    return Math.ceil(this.pieceSize(index) / this.blockLength);
-  }
-
-  private blockAt(download: PieceDownload, begin: number): number {
-    if (!Number.isInteger(begin) || begin < 0 || begin % this.blockLength !== 0) return -1;
-    const block = begin / this.blockLength;
-    return block < download.blockCount ? block : -1;
+  /** Take a peer's pieces out of the availability counts. */
+  private uncount(peer: PeerState): void {
+    if (peer.has === 'all') this.seedCount--;
+    else peer.has.forEachSet((i) => this.changeAvailability(i, -1));
+    peer.has = new Bitfield(this.pieceCount);
+    peer.interesting = 0;
   }
 
   /** A peer's state; one we never heard of gets an empty record (availability stays exact). */
@@ -464,20 +435,4 @@ export class PiecePicker {
       throw new TorrentError('internal', `picker: a bitfield of ${bitfield.size} for ${this.pieceCount} pieces`);
     }
   }
-}
-
-function forEachSetBit(bitfield: Bitfield, fn: (index: number) => void): void {
-  const bytes = bitfield.view();
-  for (let k = 0; k < bytes.length; k++) {
-    const byte = bytes[k]!;
-    if (byte === 0) continue;
-    for (let bit = 0; bit < 8; bit++) if ((byte & (0x80 >> bit)) !== 0) fn(k * 8 + bit);
-  }
-}
-
-function andCount(a: Uint8Array, b: Uint8Array): number {
-  let count = 0;
-  const n = Math.min(a.length, b.length);
-  for (let k = 0; k < n; k++) count += POPCOUNT[a[k]! & b[k]!]!;
-  return count;
 }
