@@ -1,0 +1,67 @@
+/** Flags `download` and `seed` share, parsed the same way for both (DESIGN: same meaning). */
+import { boolFlag, listFlag, stringFlag, type FlagSpec, type ParsedArgs } from '../args.js';
+import type { SeedGoals } from '../seed-goals.js';
+import { resolveStateDir } from '../state-dir.js';
+import { parseDuration, parseHostPort, parseHostPortList, parsePort, parseRate, parseRatio, type HostPort } from '../units.js';
+
+export const sharedRunFlags: Record<string, FlagSpec> = {
+  port: { type: 'string' },
+  json: { type: 'boolean' },
+  'upload-limit': { type: 'string' },
+  'seed-ratio': { type: 'string' },
+  'seed-time': { type: 'string' },
+  'no-dht': { type: 'boolean' },
+  'dht-bootstrap': { type: 'string' },
+  lsd: { type: 'boolean' },
+  peer: { type: 'string', repeatable: true },
+  'state-dir': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+};
+
+export const sharedRunHelp = `  --port N               TCP port for incoming peers (0: any free port)
+  --json                 one JSON object per line: listening, progress (every second), done
+  --upload-limit RATE    cap upload, bytes/s; K, M, G = KiB, MiB, GiB (e.g. 4M)
+  --seed-ratio R         stop seeding once uploaded/downloaded reaches R
+  --seed-time DURATION   stop seeding after this long (90, 30s, 10m, 2h)
+  --no-dht               do not use the DHT
+  --dht-bootstrap H:P,…  DHT bootstrap nodes instead of the defaults
+  --lsd                  local service discovery (sends multicast on the LAN)
+  --peer HOST:PORT       also dial this peer (repeatable)
+  --state-dir DIR        resume data (default $XDG_STATE_HOME/torrentedge or ~/.local/state/torrentedge)
+  -q, --quiet            no progress output`;
+
+export interface SharedRunOptions {
+  port?: number;
+  json: boolean;
+  quiet: boolean;
+  uploadLimit?: number;
+  goals: SeedGoals;
+  dht: boolean;
+  dhtBootstrap?: HostPort[];
+  lsd: boolean;
+  peers: HostPort[];
+  stateDir: string;
+}
+
+export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
+  const port = stringFlag(args, 'port');
+  const uploadLimit = stringFlag(args, 'upload-limit');
+  const ratio = stringFlag(args, 'seed-ratio');
+  const time = stringFlag(args, 'seed-time');
+  const bootstrap = stringFlag(args, 'dht-bootstrap');
+  const goals: SeedGoals = {};
+  if (ratio !== undefined) goals.ratio = parseRatio(ratio);
+  if (time !== undefined) goals.timeMs = parseDuration(time, '--seed-time');
+  return {
+    port: port === undefined ? undefined : parsePort(port),
+    json: boolFlag(args, 'json'),
+    quiet: boolFlag(args, 'quiet'),
+    uploadLimit: uploadLimit === undefined ? undefined : parseRate(uploadLimit, '--upload-limit'),
+    goals,
+    dht: !boolFlag(args, 'no-dht'),
+    dhtBootstrap: bootstrap === undefined ? undefined : parseHostPortList(bootstrap, '--dht-bootstrap'),
+    lsd: boolFlag(args, 'lsd'),
+    peers: listFlag(args, 'peer').map((p) => parseHostPort(p, '--peer')),
+    stateDir: resolveStateDir(stringFlag(args, 'state-dir')),
+  };
+}
