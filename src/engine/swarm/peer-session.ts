@@ -303,7 +303,7 @@ export class PeerSession implements PeerConnectionHandler {
 
   updateInterest(): void {
     const picker = this.ctx.picker;
-    const interested = !!picker && this.peerHas !== null && picker.isInteresting(this.peerHas);
+    const interested = !!picker && this.peerHas !== null && picker.isPeerInteresting(this.id);
     if (interested !== this.amInterested) {
       this.amInterested = interested;
       this.conn.send(interested ? encodeInterested() : encodeNotInterested());
@@ -320,7 +320,7 @@ export class PeerSession implements PeerConnectionHandler {
     if (room <= 0 || (this.outstanding.size > 0 && room < this.pipeline / 4)) return;
     const blocks = picker.pickBlocks(this.id, this.peerHas, room);
     if (blocks.length === 0) {
-      if (this.outstanding.size === 0 && !picker.isInteresting(this.peerHas)) this.updateInterest();
+      if (this.outstanding.size === 0 && !picker.isPeerInteresting(this.id)) this.updateInterest();
       return;
     }
     const now = this.ctx.clock.now();
@@ -362,7 +362,7 @@ export class PeerSession implements PeerConnectionHandler {
   /** We completed a piece: tell the peer, and drop interest if nothing is left to want. */
   announceHave(index: number): void {
     this.conn.send(encodeHave(index));
-    if (this.amInterested && this.peerHas && this.ctx.picker && !this.ctx.picker.isInteresting(this.peerHas) && this.outstanding.size === 0) {
+    if (this.amInterested && this.peerHas && this.ctx.picker && !this.ctx.picker.isPeerInteresting(this.id) && this.outstanding.size === 0) {
       this.updateInterest();
     }
   }

@@ -26,6 +26,7 @@ function stats(over: Partial<TorrentStats> = {}): TorrentStats {
     uploadRate: 0,
     eta: 65.2,
     ratio: 0,
+    hashFailures: 0,
     peers: 3,
     seeds: 1,
     pieceCount: 2,
