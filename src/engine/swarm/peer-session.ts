@@ -189,7 +189,7 @@ export class PeerSession implements PeerConnectionHandler {
         else this.onHave(m.index);
         return;
       case 'bitfield':
-        if (!this.ctx.meta) this.pendingBits = m.bits;
+        if (!this.ctx.meta) this.pendingBits = m.bits.slice(); // the view is only lent
         else this.setPeerHas(Bitfield.fromBytes(m.bits, this.ctx.meta.pieceCount));
         return this.updateInterest();
       case 'have-all':

@@ -4,9 +4,9 @@
  * 5-byte header is in, before any payload is buffered.
  *
  * Zero copy where possible: a message that lies inside one pushed chunk is handed out as a
- * `subarray` view of that chunk (the parser never writes to or reuses pushed chunks). Only a
- * message that spans chunks is copied, once, into a buffer of exactly its size. Pending bytes
- * are a list of chunks plus an offset, never re-concatenated.
+ * `subarray` view of that chunk, valid while the handler runs (chunks are lent by the socket,
+ * which may reuse their memory). Bytes left over at the end of a push are copied into a buffer
+ * of our own; a message that spans pushes is gathered into one buffer of exactly its size.
  */
 import { TorrentError } from '../util/errors.js';
 import { HANDSHAKE_LENGTH, isHandshakePrefix, parseHandshake, type Handshake } from './handshake.js';
@@ -78,6 +78,7 @@ export class WireParser {
     this.buffered += chunk.length;
     try {
       this.drain();
+      this.retainRemainder();
     } catch (error) {
       this.failure = error;
       this.chunks = [];
@@ -152,6 +153,23 @@ export class WireParser {
     if (problem !== null) throw new TorrentError('protocol', problem);
     this.messageLength = length;
     return true;
+  }
+
+  /**
+   * Chunks are only lent for the duration of push() (the Node adapter reads every packet into
+   * one reused buffer: no allocation per read). What is left of them is copied, once, here.
+   */
+  private retainRemainder(): void {
+    if (this.buffered === 0) {
+      this.chunks.length = 0;
+      this.head = 0;
+      this.offset = 0;
+      return;
+    }
+    const rest = this.gather(this.buffered, false);
+    this.chunks = [rest];
+    this.head = 0;
+    this.offset = 0;
   }
 
   /** The next `n` buffered bytes without consuming them (a view when they are contiguous). */

@@ -20,8 +20,7 @@ export const MessageId = Object.freeze({
 
 /**
  * One decoded message. `bits`, `block` and `payload` may be views into a chunk given to
- * `WireParser.push`: the parser never writes to or reuses those chunks, so keeping the view is
- * safe as long as the caller does not reuse the chunks it pushed either.
+ * `WireParser.push`, valid only while the handler runs: copy what you keep.
  */
 export type WireMessage =
   | { readonly type: 'keep-alive' }

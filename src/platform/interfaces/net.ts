@@ -9,7 +9,10 @@ export interface Endpoint {
 }
 
 export interface TcpSocketHandlers {
-  /** A chunk of received bytes. The adapter hands over ownership: the engine may keep it. */
+  /**
+   * A chunk of received bytes, lent for the duration of the call only: the adapter may reuse
+   * its memory afterwards (Node reads into one buffer per socket). Copy what you keep.
+   */
   data(chunk: Uint8Array): void;
   /** The send buffer fell below the adapter's low-water mark after write() returned false. */
   drain?(): void;

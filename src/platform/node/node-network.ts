@@ -37,8 +37,17 @@ export class NodeNetwork implements Network {
       let socket: Socket;
       try {
         // highWaterMark reaches the stream.Duplex constructor; @types/node 20 does not list it.
-        const connectOptions: NetConnectOpts & { highWaterMark: number } = { host: to.host, port: to.port, highWaterMark: this.highWaterMark };
+        // onread: every packet lands in one buffer per socket, lent to the engine for the call
+        // (TcpSocketHandlers.data). A fresh buffer per read cost ~40 MB of RSS at 300 MB/s.
+        const reader = new ReusedReadBuffer();
+        const connectOptions: NetConnectOpts & { highWaterMark: number } = {
+          host: to.host,
+          port: to.port,
+          highWaterMark: this.highWaterMark,
+          onread: { buffer: reader.buffer, callback: (n: number) => reader.deliver(n) },
+        };
         socket = createConnection(connectOptions);
+        readers.set(socket, reader);
       } catch (error) {
         reject(toNetError(error, `cannot connect to ${where}`));
         return;
@@ -56,7 +65,9 @@ export class NodeNetwork implements Network {
       };
       const onConnect = (): void => {
         cleanup();
-        resolve(new NodeTcpSocket(socket, to));
+        const wrapped = new NodeTcpSocket(socket, to);
+        readers.get(socket)!.target = wrapped;
+        resolve(wrapped);
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -120,5 +131,23 @@ export class NodeNetwork implements Network {
         resolve(new NodeUdpSocket(socket, socket.address().port));
       });
     });
+  }
+}
+
+/** Size of the buffer each outgoing socket reads into (the kernel hands over up to this much). */
+const READ_BUFFER_BYTES = 64 * 1024;
+
+const readers = new WeakMap<Socket, ReusedReadBuffer>();
+
+/** The `onread` target of one socket: a reused buffer, delivered as a lent view. */
+class ReusedReadBuffer {
+  readonly buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  target: NodeTcpSocket | undefined;
+
+  /** Returns true: keep reading (the socket's own pause() still stops it). */
+  deliver(n: number): boolean {
+    // Before connect completes nothing is read; the wrapper copies if it must keep bytes.
+    this.target?.receive(new Uint8Array(this.buffer.buffer, this.buffer.byteOffset, n));
+    return true;
   }
 }

@@ -28,13 +28,8 @@ export class NodeTcpSocket implements TcpSocket {
       host: normalizeAddress(socket.remoteAddress ?? fallback?.host ?? ''),
       port: socket.remotePort ?? fallback?.port ?? 0,
     };
-    socket.on('data', (buf: Buffer) => {
-      // Node allocates a fresh backing store per socket read, so a view hands over ownership
-      // without a copy (the hot path of every download).
-      const chunk = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-      if (this.handlers) this.handlers.data(chunk);
-      else this.early.push(chunk);
-    });
+    // Sockets created with `onread` (outgoing ones) call receive() instead of emitting 'data'.
+    socket.on('data', (buf: Buffer) => this.receive(new Uint8Array(buf.buffer, buf.byteOffset, buf.length)));
     socket.on('drain', () => this.handlers?.drain?.());
     socket.on('error', (error: Error) => {
       this.closeError ??= error;
@@ -43,6 +38,12 @@ export class NodeTcpSocket implements TcpSocket {
       this.closed = true;
       this.deliverClose();
     });
+  }
+
+  /** A received chunk, lent for the call: kept (copied) only until handlers exist. */
+  receive(chunk: Uint8Array): void {
+    if (this.handlers) this.handlers.data(chunk);
+    else this.early.push(chunk.slice());
   }
 
   get bufferedAmount(): number {

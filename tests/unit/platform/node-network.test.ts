@@ -23,7 +23,7 @@ function collect(socket: TcpSocket): Promise<{ data: Uint8Array; error: Error | 
     const parts: Uint8Array[] = [];
     let closes = 0;
     socket.setHandlers({
-      data: (chunk) => parts.push(chunk),
+      data: (chunk) => parts.push(chunk.slice()), // chunks are lent: copy to keep
       close: (error) => {
         closes++;
         // Give a second close call a chance to show up before resolving.
@@ -73,7 +73,7 @@ describe('NodeNetwork TCP', () => {
     const done = new Promise<void>((resolve) =>
       socket.setHandlers({
         data: (chunk) => {
-          parts.push(chunk);
+          parts.push(chunk.slice()); // chunks are lent: copy to keep
           total += chunk.length;
           if (total === payload.length) resolve();
         },

@@ -4,6 +4,7 @@ import * as enc from '../../../src/engine/wire/message-encoder.js';
 import { DEFAULT_WIRE_LIMITS } from '../../../src/engine/wire/limits.js';
 import { SAMPLES } from './samples.js';
 import { WireParser } from '../../../src/engine/wire/message-parser.js';
+import { encodeHandshake } from '../../../src/engine/wire/handshake.js';
 import { bytes, collect, parseAll, raw } from './helpers.js';
 
 const stream = new Uint8Array(SAMPLES.flatMap(([, encoded]) => [...encoded]));
@@ -82,6 +83,30 @@ describe('framing', () => {
     const message = messages[0]!;
     expect(message.type === 'piece' && message.block.buffer.byteLength).toBe(1009);
     expect(message).toEqual({ type: 'piece', index: 0, begin: 0, block: bytes(1000) });
+  });
+});
+
+describe('chunks are lent, not given', () => {
+  it('a chunk overwritten after push does not corrupt a message that spans pushes', () => {
+    const message = enc.encodePiece(3, 16384, bytes(1000));
+    const { parser, messages } = collect();
+    const reused = new Uint8Array(600);
+    reused.set(message.subarray(0, 600));
+    parser.push(reused);
+    reused.fill(0xee); // the socket reuses its read buffer for the next packet
+    parser.push(message.subarray(600));
+    expect(messages).toEqual([{ type: 'piece', index: 3, begin: 16384, block: bytes(1000) }]);
+  });
+
+  it('a handshake split across a reused buffer survives', () => {
+    const hs = encodeHandshake({ infoHash: new Uint8Array(20).fill(1), peerId: new Uint8Array(20).fill(2) });
+    const seen: unknown[] = [];
+    const parser = new WireParser(() => undefined, { expectHandshake: true, onHandshake: (h) => seen.push(h.peerId) });
+    const reused = hs.slice(0, 40);
+    parser.push(reused);
+    reused.fill(0);
+    parser.push(hs.subarray(40));
+    expect(seen).toEqual([new Uint8Array(20).fill(2)]);
   });
 });
 

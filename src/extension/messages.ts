@@ -1,0 +1,108 @@
+/**
+ * The one message schema between the extension's parts:
+ *
+ *   UI page ──port "ui"──▶ service worker ──port "offscreen"──▶ offscreen document (engine)
+ *
+ * Commands go down, state comes up. The UI renders `Snapshot`s and never computes torrent state;
+ * the offscreen document builds the torrent list, the service worker adds the native host's
+ * status (it owns the native port). Every message is a discriminated union on `type`.
+ */
+import type { TorrentStats } from '../engine/session/types.js';
+
+export type { TorrentStats } from '../engine/session/types.js';
+
+/** Port names used with chrome.runtime.connect. */
+export const UI_PORT = 'ui';
+export const OFFSCREEN_PORT = 'offscreen';
+
+/** The native messaging host's registered name (native-host/, `npm run install-host`). */
+export const NATIVE_HOST_NAME = 'com.torrentedge.relay';
+
+/** The command that registers the native host, shown verbatim in the UI. */
+export const INSTALL_COMMAND = 'npm run install-host';
+
+// --- commands (UI → service worker → offscreen) ------------------------------------------------
+
+export type AddSource =
+  | { kind: 'magnet'; uri: string }
+  | { kind: 'url'; url: string }
+  /** A .torrent file's bytes, base64 (runtime messaging is JSON). */
+  | { kind: 'torrent'; base64: string };
+
+export type Command =
+  | { type: 'add'; source: AddSource }
+  | { type: 'pause'; infoHash: string }
+  | { type: 'resume'; infoHash: string }
+  | { type: 'remove'; infoHash: string; deleteData: boolean }
+  | { type: 'getSnapshot' };
+
+export type CommandResult =
+  | { ok: true; infoHash?: string }
+  | { ok: false; error: string };
+
+// --- state ---------------------------------------------------------------------------------
+
+export interface HostStatus {
+  state: 'connecting' | 'ready' | 'missing' | 'error';
+  /** What went wrong, in words a user can act on. */
+  message?: string;
+  /** The exact command that registers the native host. */
+  installCommand: string;
+}
+
+/** Torrents as the engine reports them, plus host state: everything a page shows. */
+export interface Snapshot {
+  torrents: TorrentStats[];
+  host: HostStatus;
+  /** True until the offscreen document has reported its first list. */
+  starting: boolean;
+}
+
+// --- UI ⇄ service worker (port "ui") ----------------------------------------------------------
+
+export type UiRequest = { type: 'command'; id: number; command: Command };
+
+export type UiEvent =
+  | { type: 'result'; id: number; result: CommandResult }
+  | { type: 'snapshot'; snapshot: Snapshot };
+
+// --- service worker ⇄ offscreen (port "offscreen") ----------------------------------------------
+
+/**
+ * Where the relay listens. Lives only in memory (service worker and offscreen document): never
+ * chrome.storage, IndexedDB, logs or URLs.
+ */
+export interface RelayInfo {
+  port: number;
+  secret: string;
+}
+
+export interface DeliveryFile {
+  /** A blob: URL made by the offscreen document; revoked once the download finished. */
+  url: string;
+  /** `<name>` or `<name>/<path>`, relative to the Downloads folder. */
+  filename: string;
+}
+
+export type WorkerToOffscreen =
+  | { type: 'relay'; relay: RelayInfo | null; host: HostStatus }
+  | { type: 'command'; id: number; command: Command }
+  | { type: 'delivered'; deliveryId: number; ok: boolean; error?: string };
+
+export type OffscreenToWorker =
+  | { type: 'hello' }
+  | { type: 'result'; id: number; result: CommandResult }
+  | { type: 'torrents'; torrents: TorrentStats[] }
+  | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
+  | { type: 'keepalive' };
+
+/** Narrowing helpers for messages that arrive as `unknown`. */
+export function isCommand(value: unknown): value is Command {
+  if (!value || typeof value !== 'object') return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot';
+}
+
+export function hasType<T extends { type: string }>(value: unknown): value is T {
+  return !!value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
