@@ -286,7 +286,9 @@ export class PeerSession implements PeerConnectionHandler {
     this.conn.pauseReading();
     this.ctx.clock.setTimeout(() => {
       this.downloadPausedUntil = 0;
-      if (!this.conn.closed) this.conn.resumeReading();
+      if (this.conn.closed) return;
+      this.conn.resumeReading();
+      this.fillRequests();
     }, wait);
   }
 
@@ -392,6 +394,21 @@ export class PeerSession implements PeerConnectionHandler {
     this.pumpUploads();
   }
 
+  /**
+   * Stop sending for `wait` ms. The timer clears the hold itself: timers may fire a little
+   * before the clock says the time has come, and a pump that saw "still held" would never run
+   * again (the peer has no reason to send more requests).
+   */
+  private holdUploads(wait: number): void {
+    const until = this.ctx.clock.now() + wait;
+    if (until <= this.uploadPausedUntil) return;
+    this.uploadPausedUntil = until;
+    this.ctx.clock.setTimeout(() => {
+      if (this.uploadPausedUntil === until) this.uploadPausedUntil = 0;
+      this.pumpUploads();
+    }, wait);
+  }
+
   private pumpUploads(): void {
     const now = this.ctx.clock.now();
     while (
@@ -412,10 +429,7 @@ export class PeerSession implements PeerConnectionHandler {
           this.conn.send(block);
           this.conn.uploaded.add(block.length);
           const wait = this.ctx.upload.spend(block.length);
-          if (wait > 0) {
-            this.uploadPausedUntil = this.ctx.clock.now() + wait;
-            this.ctx.clock.setTimeout(() => this.pumpUploads(), wait);
-          }
+          if (wait > 0) this.holdUploads(wait);
           this.pumpUploads();
         })
         .catch((error) => {
