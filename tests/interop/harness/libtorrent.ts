@@ -1,0 +1,76 @@
+// libtorrent (python3-libtorrent 2.0) as a seeder or leecher, through peers/lt_peer.py.
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
+import { spawnProcess, type Proc } from './processes.js';
+
+export const PYTHON = '/usr/bin/python3'; // other Pythons lack the libtorrent module (INTEROP.md)
+export const LT_PEER_SCRIPT = fileURLToPath(new URL('../peers/lt_peer.py', import.meta.url));
+
+export interface LibtorrentOptions {
+  name: string;
+  logDir: string;
+  /** Folder that holds (or will hold) `<name>`. */
+  save: string;
+  torrent?: string;
+  magnet?: string;
+  port?: number;
+  trackers?: readonly string[];
+  /** "127.0.0.1:PORT" peers to dial. */
+  peers?: readonly string[];
+  uploadLimit?: number;
+  downloadLimit?: number;
+  timeoutSeconds?: number;
+  keepSeeding?: boolean;
+  seedMode?: boolean;
+  encryption?: 'enabled' | 'forced' | 'disabled';
+  /** 'utp-only': no TCP at all (listens and dials over uTP only). Default: TCP only. */
+  transport?: 'tcp' | 'tcp+utp' | 'utp-only';
+  /** Wrap the python process, e.g. ['/usr/bin/time', '-v'] for the benchmark. */
+  wrapper?: readonly string[];
+}
+
+export interface LibtorrentPeer {
+  proc: Proc;
+  port: number;
+  address: string; // 127.0.0.1:port
+}
+
+export function libtorrentArgs(mode: 'seed' | 'leech', options: LibtorrentOptions, port: number): string[] {
+  const args = [LT_PEER_SCRIPT, '--mode', mode, '--save', options.save, '--port', String(port)];
+  if (options.torrent) args.push('--torrent', options.torrent);
+  else if (options.magnet) args.push('--magnet', options.magnet);
+  else throw new Error('libtorrent peer needs a torrent or a magnet');
+  for (const url of options.trackers ?? []) args.push('--tracker', url);
+  for (const peer of options.peers ?? []) args.push('--peer', peer);
+  if (options.uploadLimit) args.push('--upload-limit', String(options.uploadLimit));
+  if (options.downloadLimit) args.push('--download-limit', String(options.downloadLimit));
+  if (options.timeoutSeconds) args.push('--timeout', String(options.timeoutSeconds));
+  if (options.keepSeeding) args.push('--keep-seeding');
+  if (options.seedMode) args.push('--seed-mode');
+  if (options.encryption) args.push('--encryption', options.encryption);
+  if (options.transport === 'tcp+utp') args.push('--utp');
+  if (options.transport === 'utp-only') args.push('--no-tcp');
+  return args;
+}
+
+function spawnLt(mode: 'seed' | 'leech', options: LibtorrentOptions, port: number): Proc {
+  const args = libtorrentArgs(mode, options, port);
+  const [command, ...rest] = [...(options.wrapper ?? []), PYTHON, ...args];
+  return spawnProcess(options.name, command!, rest, { logDir: options.logDir });
+}
+
+/** Starts a seeder and resolves once libtorrent has checked the data and seeds it. */
+export async function startLibtorrentSeeder(options: LibtorrentOptions, readyTimeoutMs = 60_000): Promise<LibtorrentPeer> {
+  const port = options.port ?? (await freePort());
+  const proc = spawnLt('seed', options, port);
+  const ready = await proc.waitForLine(/"type": "(seeding|error)"/, readyTimeoutMs, 'stdout');
+  if (ready.includes('"error"')) throw new Error(`libtorrent seeder: ${ready}\n${proc.tail()}`);
+  return { proc, port, address: `127.0.0.1:${port}` };
+}
+
+/** Starts a leecher; wait for `proc.waitForLine('DONE', …)` or its exit (0 = all verified). */
+export async function startLibtorrentLeecher(options: LibtorrentOptions): Promise<LibtorrentPeer> {
+  const port = options.port ?? (await freePort());
+  const proc = spawnLt('leech', options, port);
+  return { proc, port, address: `127.0.0.1:${port}` };
+}
