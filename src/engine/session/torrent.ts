@@ -57,6 +57,11 @@ export interface TorrentInit {
 }
 
 const RESUME_DEBOUNCE_MS = 2_000;
+/**
+ * Verified pieces waiting for the disk at most (in bytes; at least two pieces). Past this the
+ * sessions stop requesting, so a slow disk slows the download instead of growing memory.
+ */
+const MAX_PENDING_WRITE_BYTES = 32 * 1024 * 1024;
 
 /**
  * One torrent's state machine: metadata → checking → downloading → seeding, with paused and
@@ -135,6 +140,11 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
   get infoBytes(): Uint8Array | undefined {
     return this.meta?.infoBytes;
+  }
+
+  canRequest(): boolean {
+    const pieceLength = this.meta?.pieceLength ?? 0;
+    return this.writesInFlight < 2 || this.writesInFlight * pieceLength < MAX_PENDING_WRITE_BYTES;
   }
 
   isComplete(): boolean {
@@ -413,8 +423,10 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       this.fail(error);
     } finally {
       this.buffers?.recycle(buffer);
+      const wasBlocked = !this.canRequest();
       this.writesInFlight--;
       this.checkDone();
+      if (wasBlocked && this.running) for (const session of this.swarm.sessions.values()) session.fillRequests();
     }
   }
 

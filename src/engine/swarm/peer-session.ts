@@ -317,7 +317,7 @@ export class PeerSession implements PeerConnectionHandler {
   fillRequests(): void {
     const picker = this.ctx.picker;
     if (this.peerChoking || !this.amInterested || !picker || !this.peerHas || this.snubbed) return;
-    if (this.downloadPausedUntil > 0) return;
+    if (this.downloadPausedUntil > 0 || !this.ctx.canRequest()) return;
     const room = this.pipeline - this.outstanding.size;
     if (room <= 0 || (this.outstanding.size > 0 && room < this.pipeline / 4)) return;
     const blocks = picker.pickBlocks(this.id, this.peerHas, room);

@@ -18,6 +18,8 @@ export interface TorrentContext {
   readonly meta: TorrentMeta | undefined;
   readonly picker: PiecePicker | undefined;
   readonly have: Bitfield | undefined;
+  /** False while too many verified pieces wait for the disk: stop requesting more. */
+  canRequest(): boolean;
   /** True when no wanted piece is missing. */
   isComplete(): boolean;
   /** Private torrents (BEP 27) disable PEX and DHT. */
