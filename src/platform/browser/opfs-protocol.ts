@@ -7,8 +7,11 @@ import type { WorkerFailure } from './opfs-errors.js';
 
 /** `dir` is a root's folder name under the base folder (see rootDirName). */
 export type OpfsRequest =
+  /** Always the first request: the worker opens OPFS with these settings. */
+  | { op: 'init'; maxOpenFiles: number }
   | { op: 'read'; dir: string; path: string; offset: number; length: number }
-  | { op: 'write'; dir: string; path: string; offset: number; data: Uint8Array }
+  /** `pooled`: `data` is a staging buffer to send back (see opfs-buffer-pool.ts). */
+  | { op: 'write'; dir: string; path: string; offset: number; data: Uint8Array; pooled?: boolean }
   | { op: 'size'; dir: string; path: string }
   | { op: 'truncate'; dir: string; path: string; length: number }
   | { op: 'flush'; dir: string; path?: string }
@@ -25,4 +28,8 @@ export type OpfsEnvelope = OpfsRequest & { id: number };
 /** read → Uint8Array (its buffer transferred), size → number | null, get-file → File. */
 export type OpfsValue = Uint8Array | number | null | File | undefined;
 
-export type OpfsReply = { id: number; ok: true; value: OpfsValue } | { id: number; ok: false; failure: WorkerFailure };
+/** `spare`: a write's staging buffer, transferred back for reuse (see opfs-buffer-pool.ts). */
+export type OpfsReply = { id: number; spare?: ArrayBuffer } & (
+  | { ok: true; value: OpfsValue }
+  | { ok: false; failure: WorkerFailure }
+);

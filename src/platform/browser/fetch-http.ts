@@ -1,0 +1,89 @@
+/**
+ * The engine's `HttpClient` over the browser's fetch: trackers, .torrent URLs, web seeds.
+ * No cookies go out (credentials 'omit'): trackers must not learn who the user is elsewhere.
+ * Redirects are followed by the browser (a page cannot read a redirect's Location header).
+ */
+import type { HttpClient, HttpRequest, HttpResponse } from '../interfaces/http.js';
+import { NetError } from '../interfaces/net.js';
+import { concat } from '../../engine/util/bytes.js';
+
+export interface FetchHttpOptions {
+  /** Used when a request names no timeout. */
+  defaultTimeoutMs?: number;
+  /** Used when a request names no maxBytes. */
+  defaultMaxBytes?: number;
+  fetch?: typeof fetch;
+}
+
+export const FETCH_HTTP_DEFAULTS = {
+  defaultTimeoutMs: 30_000,
+  defaultMaxBytes: 64 * 1024 * 1024,
+} as const;
+
+export class FetchHttpClient implements HttpClient {
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: FetchHttpOptions = {}) {
+    this.timeoutMs = options.defaultTimeoutMs ?? FETCH_HTTP_DEFAULTS.defaultTimeoutMs;
+    this.maxBytes = options.defaultMaxBytes ?? FETCH_HTTP_DEFAULTS.defaultMaxBytes;
+    // Bound: calling a detached `fetch` throws "Illegal invocation" in browsers.
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  async get(request: HttpRequest): Promise<HttpResponse> {
+    const timeoutMs = request.timeoutMs ?? this.timeoutMs;
+    const maxBytes = request.maxBytes ?? this.maxBytes;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+    const url = request.url;
+    try {
+      const response = await this.fetch(url, {
+        headers: request.headers,
+        credentials: 'omit',
+        redirect: 'follow',
+        cache: 'no-store',
+        signal,
+      });
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      const body = await readBody(response, maxBytes, url);
+      return { status: response.status, headers, body };
+    } catch (error) {
+      if (error instanceof NetError) throw error;
+      if (timeout.aborted) throw new NetError('timeout', `GET ${url}: no complete answer within ${timeoutMs} ms`);
+      if (request.signal?.aborted) throw new NetError('closed', `GET ${url}: cancelled`);
+      // Browsers say only "Failed to fetch": refused, DNS, TLS and CORS failures look the same.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new NetError('unreachable', `GET ${url}: ${detail} (server unreachable, or it refused the request)`);
+    }
+  }
+}
+
+/** Reads the body, refusing (and cancelling the download) once it passes maxBytes. */
+async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const tooBig = (): NetError => new NetError('other', `GET ${url}: response larger than ${maxBytes} bytes`);
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    parts.push(value);
+  }
+  return parts.length === 1 ? parts[0]! : concat(parts);
+}
