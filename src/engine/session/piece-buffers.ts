@@ -4,7 +4,8 @@
  */
 export interface PieceBuffer {
   readonly index: number;
-  readonly data: Uint8Array;
+  /** Replaced when a hasher took the bytes to another thread and gave them back. */
+  data: Uint8Array;
   /** Peers (address:port) that sent blocks of this piece: suspects if the hash fails. */
   readonly contributors: Set<string>;
 }
@@ -28,7 +29,7 @@ export class PieceBuffers {
     let buffer = this.buffers.get(index);
     if (!buffer) {
       const length = this.pieceLength(index);
-      const spare = this.pool.length > 0 && this.pool[this.pool.length - 1]!.length === length ? this.pool.pop()! : allocate(length);
+      const spare = this.pool.length > 0 && this.pool[this.pool.length - 1]!.length === length ? this.pool.pop()! : new Uint8Array(length);
       buffer = { index, data: spare, contributors: new Set() };
       this.buffers.set(index, buffer);
       this.heldBytes += length;
@@ -72,10 +73,3 @@ export class PieceBuffers {
   }
 }
 
-/**
- * Shared memory where the platform has it: a Hasher may then hash the piece on another thread
- * without copying it (node's does). Plain memory otherwise (browsers without isolation).
- */
-function allocate(length: number): Uint8Array {
-  return typeof SharedArrayBuffer === 'function' ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length);
-}

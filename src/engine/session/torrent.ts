@@ -405,7 +405,9 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (!buffer || !store || !picker) return;
     this.writesInFlight++;
     try {
-      if (!(await store.verify(index, buffer.data))) {
+      const checked = await store.verifyLent(index, buffer.data);
+      buffer.data = checked.data;
+      if (!checked.ok) {
         picker.onPieceFailed(index);
         this.hashFailures++;
         for (const peer of buffer.contributors) this.swarm.strike(peer, buffer.contributors.size === 1);

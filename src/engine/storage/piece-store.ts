@@ -21,9 +21,21 @@ export class PieceStore {
   }
 
   async verify(index: number, data: Uint8Array): Promise<boolean> {
-    const digest = await this.hasher.sha1(data);
-    const expected = this.meta.pieceHashes.subarray(index * 20, index * 20 + 20);
-    return equalBytes(digest, expected);
+    return this.matches(index, await this.hasher.sha1(data));
+  }
+
+  /**
+   * Verify a whole piece buffer the caller gives up for the duration: the hasher may move it to
+   * another thread. Returns the bytes (possibly a new array over the same memory) and the verdict.
+   */
+  async verifyLent(index: number, data: Uint8Array): Promise<{ ok: boolean; data: Uint8Array }> {
+    if (!this.hasher.sha1Transfer) return { ok: await this.verify(index, data), data };
+    const result = await this.hasher.sha1Transfer(data);
+    return { ok: this.matches(index, result.digest), data: result.data };
+  }
+
+  private matches(index: number, digest: Uint8Array): boolean {
+    return equalBytes(digest, this.meta.pieceHashes.subarray(index * 20, index * 20 + 20));
   }
 
   async writePiece(index: number, data: Uint8Array): Promise<void> {

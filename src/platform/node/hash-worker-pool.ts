@@ -1,7 +1,7 @@
 /**
- * SHA hashing on a worker thread, for data in shared memory (the engine keeps pieces in
- * SharedArrayBuffers when the platform has them): the worker reads the bytes in place, so the
- * event loop keeps moving packets while a 1 MiB piece is hashed. Anything else is hashed inline.
+ * SHA hashing on a worker thread, so the event loop keeps moving packets while a 1 MiB piece is
+ * hashed. Data reaches the worker without a copy: either in shared memory, or as a whole
+ * ArrayBuffer moved there and back (transfer). Small or borrowed data is hashed inline.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -11,16 +11,21 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 parentPort.on('message', (job) => {
-  const digest = createHash(job.algorithm).update(new Uint8Array(job.buffer, job.offset, job.length)).digest();
-  parentPort.postMessage({ id: job.id, digest: new Uint8Array(digest.buffer, digest.byteOffset, digest.length) });
+  const view = new Uint8Array(job.buffer, job.offset, job.length);
+  const d = createHash(job.algorithm).update(view).digest();
+  const digest = new Uint8Array(d.buffer, d.byteOffset, d.length).slice();
+  if (job.moved) parentPort.postMessage({ id: job.id, digest, buffer: job.buffer }, [job.buffer]);
+  else parentPort.postMessage({ id: job.id, digest });
 });
 `;
 
 /** Below this size a round trip to the worker costs more than hashing inline. */
 const MIN_OFFLOAD_BYTES = 64 * 1024;
 
+type Algorithm = 'sha1' | 'sha256';
+
 interface Job {
-  resolve(digest: Uint8Array): void;
+  resolve(result: { digest: Uint8Array; buffer?: ArrayBuffer }): void;
   reject(error: Error): void;
 }
 
@@ -30,17 +35,22 @@ export class HashWorkerPool {
   private nextId = 1;
   private broken = false;
 
-  digest(algorithm: 'sha1' | 'sha256', data: Uint8Array): Promise<Uint8Array> {
+  /** Hash data the caller keeps using: offloaded only when it lives in shared memory. */
+  async digest(algorithm: Algorithm, data: Uint8Array): Promise<Uint8Array> {
     if (this.broken || data.length < MIN_OFFLOAD_BYTES || !(data.buffer instanceof SharedArrayBuffer)) {
-      return Promise.resolve(inline(algorithm, data));
+      return inline(algorithm, data);
     }
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.jobs.set(id, { resolve, reject });
-      if (this.jobs.size === 1) worker.ref();
-      worker.postMessage({ id, algorithm, buffer: data.buffer, offset: data.byteOffset, length: data.length });
-    });
+    const result = await this.post({ algorithm, buffer: data.buffer, offset: data.byteOffset, length: data.length, moved: false }, []);
+    return result.digest;
+  }
+
+  /** Hash a whole buffer the caller lends out: moved to the worker and back, never copied. */
+  async digestMoved(algorithm: Algorithm, data: Uint8Array): Promise<{ digest: Uint8Array; data: Uint8Array }> {
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    if (this.broken || data.length < MIN_OFFLOAD_BYTES || !whole) return { digest: inline(algorithm, data), data };
+    const buffer = data.buffer as ArrayBuffer;
+    const result = await this.post({ algorithm, buffer, offset: 0, length: data.length, moved: true }, [buffer]);
+    return { digest: result.digest, data: new Uint8Array(result.buffer!) };
   }
 
   async close(): Promise<void> {
@@ -49,16 +59,29 @@ export class HashWorkerPool {
     if (worker) await worker.terminate();
   }
 
+  private post(
+    job: { algorithm: Algorithm; buffer: ArrayBufferLike; offset: number; length: number; moved: boolean },
+    transfer: ArrayBuffer[],
+  ): Promise<{ digest: Uint8Array; buffer?: ArrayBuffer }> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.jobs.set(id, { resolve, reject });
+      if (this.jobs.size === 1) worker.ref();
+      worker.postMessage({ id, ...job }, transfer);
+    });
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref(); // an idle hasher never keeps the process alive
-    worker.on('message', (message: { id: number; digest: Uint8Array }) => {
+    worker.on('message', (message: { id: number; digest: Uint8Array; buffer?: ArrayBuffer }) => {
       const job = this.jobs.get(message.id);
       if (!job) return;
       this.jobs.delete(message.id);
       if (this.jobs.size === 0) worker.unref();
-      job.resolve(message.digest);
+      job.resolve(message);
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', () => this.failAll(new Error('hash worker exited')));
@@ -75,7 +98,7 @@ export class HashWorkerPool {
   }
 }
 
-function inline(algorithm: 'sha1' | 'sha256', data: Uint8Array): Uint8Array {
+function inline(algorithm: Algorithm, data: Uint8Array): Uint8Array {
   const buf = createHash(algorithm).update(data).digest();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }

@@ -15,4 +15,8 @@ export class NodeHasher implements Hasher {
   sha256(data: Uint8Array): Promise<Uint8Array> {
     return this.pool.digest('sha256', data);
   }
+
+  sha1Transfer(data: Uint8Array): Promise<{ digest: Uint8Array; data: Uint8Array }> {
+    return this.pool.digestMoved('sha1', data);
+  }
 }

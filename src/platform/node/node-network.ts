@@ -135,7 +135,7 @@ export class NodeNetwork implements Network {
 }
 
 /** Size of the buffer each outgoing socket reads into (the kernel hands over up to this much). */
-const READ_BUFFER_BYTES = 64 * 1024;
+const READ_BUFFER_BYTES = 256 * 1024;
 
 const readers = new WeakMap<Socket, ReusedReadBuffer>();
 
