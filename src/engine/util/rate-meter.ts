@@ -8,6 +8,7 @@ export class RateMeter {
   private readonly slots: Float64Array;
   private slotStart: number;
   private head = 0;
+  private readonly createdAt: number;
   private sum = 0;
   total = 0;
 
@@ -16,7 +17,8 @@ export class RateMeter {
     windowSeconds = 5,
   ) {
     this.slots = new Float64Array(windowSeconds);
-    this.slotStart = Math.floor(clock.now() / 1000);
+    this.createdAt = clock.now();
+    this.slotStart = Math.floor(this.createdAt / 1000);
   }
 
   add(bytes: number): void {
@@ -30,9 +32,12 @@ export class RateMeter {
   rate(): number {
     this.roll();
     const nowMs = this.clock.now();
-    const intoSlot = (nowMs / 1000 - this.slotStart) ;
+    const intoSlot = nowMs / 1000 - this.slotStart;
     const span = this.slots.length - 1 + Math.min(1, Math.max(intoSlot, 0.001));
-    return this.sum / span;
+    // A meter younger than its window has seen less time than the window: divide by that,
+    // or a new connection reads several times slower than it is (and its pipeline stays short).
+    const age = Math.max((nowMs - this.createdAt) / 1000, 0.25);
+    return this.sum / Math.min(span, age);
   }
 
   private roll(): void {

@@ -37,4 +37,15 @@ describe('RateMeter', () => {
     clock.advance(2_000);
     expect(meter.rate()).toBeLessThan(before);
   });
+
+  it('a young meter reads its true rate, not one diluted by the empty window', () => {
+    const clock = new ManualClock(10_000);
+    const meter = new RateMeter(clock);
+    for (let i = 0; i < 10; i++) {
+      clock.advance(100);
+      meter.add(100_000);
+    }
+    expect(meter.rate()).toBeGreaterThan(900_000);
+    expect(meter.rate()).toBeLessThan(1_100_000);
+  });
 });
