@@ -5,6 +5,7 @@
 import type { Platform } from '../../platform/interfaces/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
+import type { TrackerStatus } from '../tracker/announcer.js';
 
 export type TorrentState =
   | 'metadata' // magnet: fetching the info dict from peers
@@ -74,18 +75,8 @@ export interface PeerStats {
   source: 'tracker' | 'dht' | 'pex' | 'lsd' | 'incoming' | 'manual';
 }
 
-export interface TrackerStats {
-  url: string;
-  tier: number;
-  state: 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
-  lastAnnounce?: number;
-  nextAnnounce?: number;
-  seeders?: number;
-  leechers?: number;
-  peersReceived: number;
-  error?: string;
-  warning?: string;
-}
+/** A tracker's status as the announcer keeps it (times are clock milliseconds). */
+export type TrackerStats = TrackerStatus;
 
 export interface TorrentStats {
   infoHash: string; // 40 hex
