@@ -131,7 +131,14 @@ export class Client extends Emitter<ClientEvents> {
         swarmLimits: this.swarmLimits,
         globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },
       },
-      { infoHash, ...(meta ? { meta } : {}), ...(magnet ? { magnet } : {}), options, ...(usable ? { record: usable } : {}) },
+      {
+        infoHash,
+        ...(meta ? { meta } : {}),
+        ...(magnet ? { magnet } : {}),
+        ...(source.kind === 'magnet' ? { magnetUri: source.uri } : {}),
+        options,
+        ...(usable ? { record: usable } : {}),
+      },
     );
     this.torrents.set(hex, torrent);
     if (meta && !(await this.resume.loadInfo(hex))) await this.resume.saveInfo(hex, meta.infoBytes);
@@ -155,7 +162,7 @@ export class Client extends Emitter<ClientEvents> {
       const info = await this.resume.loadInfo(hex);
       const source: TorrentSource = info
         ? { kind: 'torrent', bytes: wrapInfo(info) }
-        : { kind: 'magnet', uri: `magnet:?xt=urn:btih:${hex}` };
+        : { kind: 'magnet', uri: record.magnet || `magnet:?xt=urn:btih:${hex}` };
       try {
         restored.push(await this.add(source, { destination: record.destination, trackers: record.trackers }));
       } catch {

@@ -52,6 +52,8 @@ export interface TorrentInit {
   infoHash: Uint8Array;
   meta?: TorrentMeta;
   magnet?: MagnetLink;
+  /** The magnet link as the user gave it (kept in resume data: peers, name, trackers). */
+  magnetUri?: string;
   options: AddTorrentOptions;
   record?: ResumeRecord;
 }
@@ -197,6 +199,9 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   async start(): Promise<void> {
+    // Saved before anything else can fail or take time: nothing the user added is ever lost,
+    // even a magnet whose metadata never arrives.
+    await this.flushResume();
     this.storage = await this.deps.platform.openStorage(this.destination);
     if (this.meta) await this.setupMeta(this.meta, false);
     if (this.init.options.paused || this.init.record?.paused) {
@@ -494,6 +499,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private resumeRecord(): ResumeRecord {
+    const magnet = this.init.magnetUri ?? this.init.record?.magnet;
     return {
       infoHash: this.infoHashHex,
       destination: this.destination,
@@ -506,6 +512,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       paused: this.currentState === 'paused',
       name: this.displayName(),
       trackers: this.trackers,
+      ...(magnet ? { magnet } : {}),
     };
   }
 
