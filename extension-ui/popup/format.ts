@@ -1,0 +1,33 @@
+/** Human-readable sizes and rates (binary units, as other clients show them). */
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+export function formatRate(bytesPerSecond: number): string {
+  return `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+export function formatPercent(fraction: number): string {
+  return `${Math.floor(fraction * 1000) / 10}%`;
+}
+
+const STATE_LABELS: Record<string, string> = {
+  metadata: 'Fetching metadata',
+  checking: 'Checking',
+  downloading: 'Downloading',
+  seeding: 'Seeding',
+  paused: 'Paused',
+  error: 'Error',
+};
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state] ?? state;
+}

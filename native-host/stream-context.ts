@@ -1,0 +1,31 @@
+/** What a host stream needs from the connection that owns it. */
+import type { Socket } from 'node:net';
+import type { RelayLimits } from '../src/relay/limits.js';
+import type { CloseKind } from '../src/relay/protocol.js';
+import { toNetError } from '../src/platform/node/node-net-errors.js';
+import type { HostLog } from './log.js';
+import type { SendBudget } from './send-budget.js';
+
+export interface StreamContext {
+  readonly limits: RelayLimits;
+  /** The browser's per-stream receive window, from its HELLO. */
+  readonly clientWindow: number;
+  readonly budget: SendBudget;
+  readonly log: HostLog;
+  /** Queue one frame on the WebSocket. */
+  send(frame: Uint8Array): void;
+  /** Bytes the WebSocket has queued and not yet written to its socket. */
+  wsBufferedAmount(): number;
+  /** Send CLOSE for a stream and forget it. */
+  closeStream(id: number, kind: CloseKind, message: string): void;
+  /** Forget a stream without telling the browser (it closed it, or the connection is gone). */
+  forget(id: number): void;
+  /** A listener accepted a socket: give it a host stream id and announce it. */
+  accepted(listener: number, socket: Socket): void;
+}
+
+/** Node error → CLOSE kind and message (the error's own text, nothing else). */
+export function closeReason(error: unknown, what: string): { kind: CloseKind; message: string } {
+  const netError = toNetError(error, what);
+  return { kind: netError.kind, message: netError.message };
+}

@@ -1,0 +1,87 @@
+/**
+ * UDP streams on the host: one node:dgram socket per stream. UDP is lossy by contract, so
+ * there is no credit: datagrams for the browser are dropped while the WebSocket has more than
+ * limits.maxBufferedBytesTotal queued, and sends beyond limits.maxPendingUdpSends are dropped.
+ */
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import { encodeFrame, Op } from '../src/relay/protocol.js';
+import { normalizeAddress } from '../src/platform/node/node-net-errors.js';
+import type { StreamContext } from './stream-context.js';
+
+export class UdpStream {
+  readonly type = 'udp';
+  private pendingSends = 0;
+  private gone = false;
+  /** Datagrams dropped because the browser was not keeping up (stats). */
+  dropped = 0;
+
+  private constructor(
+    private readonly ctx: StreamContext,
+    readonly id: number,
+    private readonly socket: DgramSocket,
+  ) {
+    socket.on('message', (msg: Buffer, rinfo) => {
+      if (this.gone) return;
+      if (this.ctx.wsBufferedAmount() > this.ctx.limits.maxBufferedBytesTotal) {
+        this.dropped++;
+        return;
+      }
+      const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+      this.ctx.send(encodeFrame({ op: Op.UDP_RECV, stream: this.id, port: rinfo.port, address: normalizeAddress(rinfo.address), data }));
+    });
+    // ICMP errors and the like mean nothing to a lossy protocol whose callers retry.
+    socket.on('error', () => undefined);
+  }
+
+  static bind(ctx: StreamContext, id: number, host: string, port: number): Promise<{ udp: UdpStream; port: number }> {
+    return new Promise((resolve, reject) => {
+      const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+      const onError = (error: Error): void => {
+        try {
+          socket.close();
+        } catch {
+          // Never bound.
+        }
+        reject(error);
+      };
+      socket.once('error', onError);
+      socket.bind(port, host, () => {
+        socket.off('error', onError);
+        resolve({ udp: new UdpStream(ctx, id, socket), port: socket.address().port });
+      });
+    });
+  }
+
+  send(data: Uint8Array, host: string, port: number): void {
+    if (this.gone || this.pendingSends >= this.ctx.limits.maxPendingUdpSends) {
+      this.dropped++;
+      return;
+    }
+    this.pendingSends++;
+    try {
+      // `data` is a view of the WebSocket message, which nothing reuses: dgram may keep it
+      // while it resolves `host`. Resolution failures are dropped like any lost datagram.
+      this.socket.send(data, port, host, () => {
+        this.pendingSends--;
+      });
+    } catch {
+      this.pendingSends--;
+      this.dropped++;
+    }
+  }
+
+  bufferedBytes(): number {
+    return 0;
+  }
+
+  abort(): void {
+    if (this.gone) return;
+    this.gone = true;
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed.
+    }
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * The engine's life in the offscreen document. The platform (OPFS worker, IndexedDB) lives as
+ * long as the document; a `Client` lives as long as one relay connection to the native host.
+ * Without a host the torrents are still listed (from saved data) with the reason they wait, and
+ * new ones are kept; all of them start when the host appears.
+ */
+import { Client } from '../../engine/session/client.js';
+import type { Torrent } from '../../engine/session/torrent.js';
+import type { TorrentStats } from '../../engine/session/types.js';
+import { ResumeStore } from '../../engine/storage/resume-store.js';
+import { errorMessage, TorrentError } from '../../engine/util/errors.js';
+import type { BrowserPlatform } from '../../platform/browser/index.js';
+import { RelayNetwork } from '../../platform/browser/relay-network.js';
+import type { Command, CommandResult, HostStatus, RelayInfo } from '../messages.js';
+import { parseAddSource } from './add-source.js';
+import type { Deliveries } from './deliveries.js';
+import { listSaved, savedStats } from './saved-list.js';
+import type { SavedTorrents } from './saved-torrents.js';
+import type { SwitchableNetwork } from './switchable-network.js';
+
+export const ENGINE_LIMITS = {
+  /** Where incoming peers reach us (through the relay); 0 (any free port) if it is taken. */
+  listenPort: 6881,
+  listenHost: '0.0.0.0',
+  /** Client.close announces `stopped`; do not wait longer than this for a dead relay. */
+  closeTimeoutMs: 6_000,
+  /** After losing the relay, ask for it again after this long (doubling, up to the max). */
+  relayRetryMs: 1_000,
+  relayRetryMaxMs: 15_000,
+} as const;
+
+export interface EngineDeps {
+  platform: BrowserPlatform;
+  network: SwitchableNetwork;
+  saved: SavedTorrents;
+  deliveries: Deliveries;
+  /** Something changed: publish the list soon. */
+  changed(): void;
+  /** Ask the service worker for the relay again (after losing it). */
+  requestRelay(): void;
+}
+
+/** Each torrent's files live under their own storage root: no clash between equal names. */
+export function destinationOf(infoHash: string): string {
+  return infoHash;
+}
+
+export class EngineSession {
+  private client: Client | null = null;
+  private relay: RelayNetwork | null = null;
+  private relayKey = '';
+  private host: HostStatus | null = null;
+  private starting: Promise<void> = Promise.resolve();
+  private readonly resume: ResumeStore;
+  private readonly adding = new Map<string, Promise<Torrent>>();
+  private readonly startErrors = new Map<string, string>();
+  /** Saved torrents the running client does not have (failed, or not started yet), or all of them offline. */
+  private waiting: TorrentStats[] = [];
+  private relayRetryMs: number = ENGINE_LIMITS.relayRetryMs;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.resume = new ResumeStore(deps.platform.kv);
+  }
+
+  /** The service worker's word on the native host; (re)connects when the relay changed. */
+  setRelay(relay: RelayInfo | null, host: HostStatus): Promise<void> {
+    this.host = host;
+    const key = relay ? `${relay.port}:${relay.secret}` : '';
+    if (key === this.relayKey) {
+      void this.refreshWaiting();
+      return this.starting;
+    }
+    this.relayKey = key;
+    this.starting = this.starting.then(async () => {
+      await this.stopClient();
+      if (relay && this.relayKey === key) await this.startClient(relay, key);
+      await this.refreshWaiting();
+    });
+    return this.starting;
+  }
+
+  stats(): TorrentStats[] {
+    const live = this.client ? this.client.list().map((t) => t.stats()) : [];
+    const liveSet = new Set(live.map((t) => t.infoHash));
+    return [...live, ...this.waiting.filter((t) => !liveSet.has(t.infoHash))];
+  }
+
+  async run(command: Command): Promise<CommandResult> {
+    try {
+      switch (command.type) {
+        case 'add':
+          return await this.add(command.source);
+        case 'pause':
+          this.need(command.infoHash).pause();
+          this.deps.changed();
+          return { ok: true };
+        case 'resume':
+          this.need(command.infoHash).resume();
+          this.deps.changed();
+          return { ok: true };
+        case 'remove':
+          await this.remove(command.infoHash.toLowerCase(), command.deleteData);
+          return { ok: true };
+        case 'getSnapshot':
+          this.deps.changed();
+          return { ok: true };
+      }
+    } catch (error) {
+      return { ok: false, error: errorMessage(error) };
+    }
+  }
+
+  // --- commands -------------------------------------------------------------------------------
+
+  private async add(input: Parameters<typeof parseAddSource>[0]): Promise<CommandResult> {
+    const parsed = await parseAddSource(input, this.deps.platform.http);
+    // Kept before starting: nothing the user added is lost, whatever happens next.
+    if (!(await this.deps.saved.load(parsed.infoHash))) await this.deps.saved.save(parsed.infoHash, parsed.source);
+    if (this.client) {
+      try {
+        await this.addOnce(this.client, parsed.infoHash, parsed.source);
+      } catch (error) {
+        this.startErrors.set(parsed.infoHash, errorMessage(error));
+      }
+    }
+    await this.refreshWaiting();
+    return { ok: true, infoHash: parsed.infoHash };
+  }
+
+  private need(infoHash: string): Torrent {
+    const torrent = this.client?.get(infoHash);
+    if (torrent) return torrent;
+    throw new TorrentError('usage', this.host?.state === 'ready' ? 'That torrent is not running.' : (this.offlineReason()));
+  }
+
+  private async remove(hex: string, deleteData: boolean): Promise<void> {
+    if (this.client?.get(hex)) await this.client.remove(hex, { deleteData });
+    else await this.resume.delete(hex);
+    if (deleteData) await this.deps.platform.storage.removeRoot(destinationOf(hex));
+    await this.deps.saved.forget(hex);
+    this.startErrors.delete(hex);
+    await this.refreshWaiting();
+  }
+
+  // --- client lifecycle -------------------------------------------------------------------------
+
+  private async startClient(info: RelayInfo, key: string): Promise<void> {
+    let relay: RelayNetwork;
+    try {
+      relay = await RelayNetwork.connect({ url: `ws://127.0.0.1:${info.port}`, secret: info.secret });
+    } catch (error) {
+      console.warn(`TorrentEdge: cannot reach the relay: ${errorMessage(error)}`);
+      this.onRelayLost(key);
+      return;
+    }
+    if (this.relayKey !== key) return relay.close();
+    this.relay = relay;
+    relay.onDisconnect(() => this.onRelayLost(key));
+    this.deps.network.use(relay);
+    let client: Client;
+    try {
+      client = await createClient(this.deps.platform);
+    } catch (error) {
+      console.warn(`TorrentEdge: cannot start the engine: ${errorMessage(error)}`);
+      this.deps.network.use(null);
+      relay.close();
+      this.relay = null;
+      this.onRelayLost(key);
+      return;
+    }
+    this.relayRetryMs = ENGINE_LIMITS.relayRetryMs;
+    this.client = client;
+    client.on('added', (torrent) => this.watch(torrent));
+    client.on('removed', () => this.deps.changed());
+    await client.restore();
+    // Torrents the engine has no record of yet: magnets still without metadata, adds made offline.
+    for (const hex of await this.deps.saved.list()) {
+      if (client.get(hex)) continue;
+      const saved = await this.deps.saved.load(hex);
+      if (!saved) continue;
+      try {
+        await this.addOnce(client, hex, saved.source);
+        this.startErrors.delete(hex);
+      } catch (error) {
+        this.startErrors.set(hex, errorMessage(error));
+      }
+    }
+    for (const torrent of client.list()) this.watch(torrent);
+    this.deps.changed();
+  }
+
+  private addOnce(client: Client, hex: string, source: Parameters<Client['add']>[0]): Promise<Torrent> {
+    const existing = client.get(hex);
+    if (existing) return Promise.resolve(existing);
+    let adding = this.adding.get(hex);
+    if (!adding) {
+      adding = client.add(source, { destination: destinationOf(hex) }).finally(() => this.adding.delete(hex));
+      this.adding.set(hex, adding);
+    }
+    return adding;
+  }
+
+  private readonly watched = new WeakSet<Torrent>();
+
+  private watch(torrent: Torrent): void {
+    if (this.watched.has(torrent)) return;
+    this.watched.add(torrent);
+    const changed = (): void => this.deps.changed();
+    torrent.on('state', changed);
+    torrent.on('metadata', changed);
+    torrent.on('error', changed);
+    torrent.on('done', () => void this.deps.deliveries.consider(torrent));
+    void this.deps.deliveries.consider(torrent);
+  }
+
+  /** Deliveries that were lost (service worker restarted) are tried again. */
+  reconsiderDeliveries(): void {
+    for (const torrent of this.client?.list() ?? []) void this.deps.deliveries.consider(torrent);
+  }
+
+  private onRelayLost(key: string): void {
+    if (this.relayKey !== key) return;
+    this.relayKey = '';
+    this.starting = this.starting.then(() => this.stopClient()).then(() => this.refreshWaiting());
+    const delay = this.relayRetryMs;
+    this.relayRetryMs = Math.min(ENGINE_LIMITS.relayRetryMaxMs, this.relayRetryMs * 2);
+    setTimeout(() => this.deps.requestRelay(), delay);
+  }
+
+  private async stopClient(): Promise<void> {
+    const client = this.client;
+    const relay = this.relay;
+    this.client = null;
+    this.relay = null;
+    if (client) await Promise.race([client.close(), new Promise((r) => setTimeout(r, ENGINE_LIMITS.closeTimeoutMs))]);
+    this.deps.network.use(null);
+    relay?.close();
+    this.deps.changed();
+  }
+
+  private offlineReason(): string {
+    const host = this.host;
+    if (host?.state === 'missing') return `Waiting for the native host: run \`${host.installCommand}\` in the TorrentEdge folder.`;
+    if (host?.state === 'error') return host.message ?? 'The native host is not working; retrying.';
+    return 'Connecting to the native host…';
+  }
+
+  /** Recompute the saved torrents the running client does not show. */
+  private async refreshWaiting(): Promise<void> {
+    const client = this.client;
+    const reason = this.offlineReason();
+    if (!client) {
+      this.waiting = await listSaved(this.resume, this.deps.saved, reason, destinationOf);
+    } else {
+      const out: TorrentStats[] = [];
+      for (const hex of await this.deps.saved.list()) {
+        if (client.get(hex) || this.adding.has(hex)) continue;
+        const [record, info, source] = await Promise.all([this.resume.load(hex), this.resume.loadInfo(hex), this.deps.saved.load(hex)]);
+        out.push(savedStats(hex, record, info, source, this.startErrors.get(hex) ?? 'Starting…', destinationOf(hex)));
+      }
+      this.waiting = out;
+    }
+    this.deps.changed();
+  }
+}
+
+async function createClient(platform: BrowserPlatform): Promise<Client> {
+  try {
+    return await Client.create({ platform, port: ENGINE_LIMITS.listenPort, listenHost: ENGINE_LIMITS.listenHost });
+  } catch {
+    // Another program holds the usual port: any free one works, the trackers learn which.
+    return Client.create({ platform, port: 0, listenHost: ENGINE_LIMITS.listenHost });
+  }
+}

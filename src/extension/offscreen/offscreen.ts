@@ -1,0 +1,68 @@
+/// <reference types="chrome" />
+/**
+ * The offscreen document: hosts the engine. Gets the relay's address from the service worker
+ * (which owns the native port), runs the Client over it, answers commands and publishes the
+ * torrent list. Created by the service worker at browser start, with no page open.
+ */
+import { createBrowserPlatform } from '../../platform/browser/index.js';
+import { errorMessage } from '../../engine/util/errors.js';
+import type { WorkerToOffscreen } from '../messages.js';
+import { Deliveries } from './deliveries.js';
+import { EngineSession } from './engine-session.js';
+import { SavedTorrents } from './saved-torrents.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
+import { SwitchableNetwork } from './switchable-network.js';
+import { WorkerLink } from './worker-link.js';
+
+async function main(): Promise<void> {
+  const network = new SwitchableNetwork();
+  const platform = await createBrowserPlatform({ network });
+  const saved = new SavedTorrents(platform.kv);
+  let link: WorkerLink | null = null;
+  const send: WorkerLink['send'] = (message) => link?.send(message) ?? false;
+
+  const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send });
+  let engine: EngineSession | null = null;
+  const publisher = new SnapshotPublisher(
+    () => engine?.stats() ?? [],
+    (torrents) => send({ type: 'torrents', torrents }),
+  );
+  engine = new EngineSession({
+    platform,
+    network,
+    saved,
+    deliveries,
+    changed: () => publisher.soon(),
+    requestRelay: () => send({ type: 'hello' }),
+  });
+  const session = engine;
+
+  const onMessage = (message: WorkerToOffscreen): void => {
+    switch (message.type) {
+      case 'relay':
+        void session.setRelay(message.relay, message.host).finally(() => publisher.force());
+        return;
+      case 'command':
+        void session.run(message.command).then((result) => {
+          send({ type: 'result', id: message.id, result });
+          if (message.command.type === 'getSnapshot') publisher.force();
+        });
+        return;
+      case 'delivered':
+        void deliveries.onDelivered(message.deliveryId, message.ok, message.error);
+        return;
+    }
+  };
+  let firstConnect = true;
+  link = new WorkerLink(onMessage, () => {
+    if (firstConnect) {
+      firstConnect = false;
+      return;
+    }
+    // A new service worker never heard of the deliveries the old one was running.
+    deliveries.abandonInFlight();
+    session.reconsiderDeliveries();
+  });
+}
+
+main().catch((error) => console.error(`TorrentEdge: the engine could not start: ${errorMessage(error)}`));

@@ -1,0 +1,180 @@
+/// <reference types="chrome" />
+/**
+ * The service worker: owns the native port (relay host), keeps one offscreen document (the
+ * engine) alive, relays UI commands down and torrent lists up, and downloads finished files.
+ * It holds no torrent state: the offscreen document is the only source of truth, so a worker
+ * restarted by the browser at any moment loses nothing.
+ */
+import { deliverFiles } from './download-delivery.js';
+import {
+  OFFSCREEN_PORT,
+  UI_PORT,
+  hasType,
+  isCommand,
+  type Command,
+  type CommandResult,
+  type OffscreenToWorker,
+  type UiEvent,
+  type UiRequest,
+  type WorkerToOffscreen,
+} from './messages.js';
+import { NativeHost } from './native-port.js';
+import { ensureOffscreen } from './offscreen-lifecycle.js';
+
+/** A command not answered in this time (engine not up) is reported to the page as failed. */
+const COMMAND_TIMEOUT_MS = 60_000;
+/** After the offscreen document vanished, wait this long before creating it again. */
+const RECREATE_DELAY_MS = 1_000;
+const WATCHDOG_ALARM = 'torrentedge-watchdog';
+
+const native = new NativeHost();
+const uiPorts = new Set<chrome.runtime.Port>();
+let offscreen: chrome.runtime.Port | null = null;
+
+interface Pending {
+  ui: chrome.runtime.Port;
+  uiId: number;
+  command: Command;
+  timer: ReturnType<typeof setTimeout>;
+}
+const pending = new Map<number, Pending>();
+let nextId = 1;
+
+function start(): void {
+  native.start();
+  void ensureOffscreen().catch((error) => console.error('TorrentEdge: cannot create the offscreen document:', (error as Error).message));
+}
+
+// --- native host ------------------------------------------------------------------------------
+
+native.onChange((relay, host) => {
+  sendOffscreen({ type: 'relay', relay, host });
+  // Pages learn the new host state at once; the torrent list follows from the offscreen document.
+  if (!offscreen) broadcast({ type: 'snapshot', snapshot: { torrents: [], host, starting: true } });
+});
+
+// --- offscreen document -----------------------------------------------------------------------
+
+function sendOffscreen(message: WorkerToOffscreen): boolean {
+  if (!offscreen) return false;
+  try {
+    offscreen.postMessage(message);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onOffscreenConnect(port: chrome.runtime.Port): void {
+  offscreen?.disconnect();
+  offscreen = port;
+  for (const [id, p] of pending) port.postMessage({ type: 'command', id, command: p.command } satisfies WorkerToOffscreen);
+  port.onMessage.addListener((message: unknown) => {
+    if (hasType<OffscreenToWorker>(message)) onOffscreenMessage(port, message);
+  });
+  port.onDisconnect.addListener(() => {
+    if (offscreen !== port) return;
+    offscreen = null;
+    // The document died (crash, closed) or is reconnecting; make sure one exists.
+    setTimeout(() => void ensureOffscreen().catch(() => undefined), RECREATE_DELAY_MS);
+  });
+}
+
+function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorker): void {
+  switch (message.type) {
+    case 'torrents':
+      broadcast({ type: 'snapshot', snapshot: { torrents: message.torrents, host: native.current.host, starting: false } });
+      return;
+    case 'result': {
+      const p = pending.get(message.id);
+      if (!p) return;
+      pending.delete(message.id);
+      clearTimeout(p.timer);
+      sendUi(p.ui, { type: 'result', id: p.uiId, result: message.result });
+      return;
+    }
+    case 'deliver':
+      void deliverFiles(message.files).then((outcome) => {
+        if (offscreen === port) sendOffscreen({ type: 'delivered', deliveryId: message.deliveryId, ...outcome });
+      });
+      return;
+    case 'hello': {
+      // The offscreen document lost its relay (or just started): tell it what we know now.
+      native.start();
+      const { relay, host } = native.current;
+      sendOffscreen({ type: 'relay', relay, host });
+      return;
+    }
+    case 'keepalive':
+      native.start();
+      return;
+  }
+}
+
+// --- UI pages -------------------------------------------------------------------------------
+
+function sendUi(port: chrome.runtime.Port, event: UiEvent): void {
+  try {
+    port.postMessage(event);
+  } catch {
+    uiPorts.delete(port);
+  }
+}
+
+function broadcast(event: UiEvent): void {
+  for (const port of [...uiPorts]) sendUi(port, event);
+}
+
+function onUiConnect(port: chrome.runtime.Port): void {
+  uiPorts.add(port);
+  sendUi(port, { type: 'snapshot', snapshot: { torrents: [], host: native.current.host, starting: true } });
+  relayCommand(null, 0, { type: 'getSnapshot' });
+  port.onMessage.addListener((message: unknown) => {
+    if (!hasType<UiRequest>(message) || message.type !== 'command' || typeof message.id !== 'number') return;
+    if (!isCommand(message.command)) {
+      sendUi(port, { type: 'result', id: message.id, result: { ok: false, error: 'unknown command' } });
+      return;
+    }
+    relayCommand(port, message.id, message.command);
+  });
+  port.onDisconnect.addListener(() => {
+    uiPorts.delete(port);
+    for (const [id, p] of pending) {
+      if (p.ui !== port) continue;
+      clearTimeout(p.timer);
+      pending.delete(id);
+    }
+  });
+  start();
+}
+
+function relayCommand(ui: chrome.runtime.Port | null, uiId: number, command: Command): void {
+  const id = nextId++;
+  if (ui) {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      const result: CommandResult = { ok: false, error: 'The TorrentEdge engine did not answer. Try again in a moment.' };
+      sendUi(ui, { type: 'result', id: uiId, result });
+    }, COMMAND_TIMEOUT_MS);
+    pending.set(id, { ui, uiId, command, timer });
+  }
+  // Without a live offscreen document the command waits in `pending` and is sent on connect.
+  sendOffscreen({ type: 'command', id, command });
+}
+
+// --- wiring ---------------------------------------------------------------------------------
+
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.sender?.id !== chrome.runtime.id) return port.disconnect();
+  if (port.name === OFFSCREEN_PORT) onOffscreenConnect(port);
+  else if (port.name === UI_PORT) onUiConnect(port);
+});
+
+// Torrents come back after a browser restart with no page open.
+chrome.runtime.onStartup.addListener(start);
+chrome.runtime.onInstalled.addListener(start);
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === WATCHDOG_ALARM) start();
+});
+void chrome.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 1 });
+start();

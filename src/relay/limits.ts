@@ -1,0 +1,70 @@
+/**
+ * The relay protocol's limits (docs/relay-protocol.md), shared by the native host and the
+ * browser. Every number that bounds memory, work or time is here, with its default visible;
+ * both sides take a `RelayLimits` so tests can shrink them.
+ */
+
+export interface RelayLimits {
+  /** Largest WebSocket message either side accepts; bigger closes the connection (1009). */
+  maxFrameBytes: number;
+  /** Largest DATA payload; a write is split into frames of at most this size. */
+  maxDataBytes: number;
+  /** Largest UDP payload in UDP_SEND / UDP_RECV (the IPv4 maximum). */
+  maxDatagramBytes: number;
+  /** Longest host name or address in an open frame (DNS names are at most 253 octets). */
+  maxHostBytes: number;
+  /** Longest CLOSE message. */
+  maxCloseMessageBytes: number;
+  /**
+   * Per-stream receive window: bytes the other side may send on a new stream before any
+   * CREDIT. Each side announces its own in the hello; the host buffers at most this much per
+   * stream in either direction.
+   */
+  streamWindowBytes: number;
+  /** Host: bytes sent to the browser and not yet credited back, all streams together. */
+  maxBufferedBytesTotal: number;
+  /** Open streams per connection (TCP connections, accepted ones, listeners, UDP sockets). */
+  maxStreams: number;
+  /** Listeners per connection. */
+  maxListeners: number;
+  /** UDP sockets per connection. */
+  maxUdpSockets: number;
+  /** UDP sends a host socket may have waiting (DNS lookups, kernel queue); beyond, dropped. */
+  maxPendingUdpSends: number;
+  /** TCP connects per second, sustained (token bucket). */
+  connectsPerSecond: number;
+  /** TCP connects allowed in one burst. */
+  connectBurst: number;
+  /** A connection that has not sent HELLO by then is closed. */
+  helloTimeoutMs: number;
+  /** A TCP_CONNECT timeout above this is clamped. */
+  maxConnectTimeoutMs: number;
+  /** After a graceful END, a peer that never closes its side is destroyed after this long. */
+  closeGraceMs: number;
+  /** WebSocket clients the host serves at once (the offscreen document needs one). */
+  maxConnections: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
+  maxFrameBytes: 256 * 1024 + 64,
+  maxDataBytes: 256 * 1024,
+  maxDatagramBytes: 65_507,
+  maxHostBytes: 253,
+  maxCloseMessageBytes: 200,
+  streamWindowBytes: 1024 * 1024,
+  maxBufferedBytesTotal: 64 * 1024 * 1024,
+  maxStreams: 1024,
+  maxListeners: 8,
+  maxUdpSockets: 8,
+  maxPendingUdpSends: 256,
+  connectsPerSecond: 100,
+  connectBurst: 200,
+  helloTimeoutMs: 5_000,
+  maxConnectTimeoutMs: 60_000,
+  closeGraceMs: 30_000,
+  maxConnections: 4,
+});
+
+export function relayLimits(overrides: Partial<RelayLimits> = {}): RelayLimits {
+  return { ...DEFAULT_RELAY_LIMITS, ...overrides };
+}
