@@ -18,6 +18,7 @@ import { Emitter } from '../util/emitter.js';
 import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
 import { PieceBuffers } from './piece-buffers.js';
+import { ResumeSaver } from './resume-saver.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
 import { TorrentRateGate, type Bucket } from './rate-gate.js';
 import { checkExistingData } from './data-check.js';
@@ -58,7 +59,6 @@ export interface TorrentInit {
   record?: ResumeRecord;
 }
 
-const RESUME_DEBOUNCE_MS = 2_000;
 /**
  * Verified pieces waiting for the disk at most (in bytes; at least two pieces). Past this the
  * sessions stop requesting, so a slow disk slows the download instead of growing memory.
@@ -88,8 +88,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private filePriorities: FilePriority[] = [];
   private writesInFlight = 0;
   private ticker: TimerHandle | null = null;
-  private saveTimer: TimerHandle | null = null;
-  private saving: Promise<void> = Promise.resolve();
+  private readonly resumeSaver: ResumeSaver;
   private readonly trackers: string[][];
   private readonly addedAt: number;
   private completedAt: number | undefined;
@@ -116,6 +115,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.restoredUploaded = record?.uploaded ?? 0;
     this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
     this.currentState = init.meta ? 'checking' : 'metadata';
+    this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
     this.swarm = new Swarm(this, deps.platform.network, deps.clock, deps.random, deps.swarmLimits, () => undefined);
     if (init.meta) this.meta = init.meta;
   }
@@ -476,26 +476,12 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   // --- resume data --------------------------------------------------------------------------
 
   private markDirty(now = false): void {
-    if (now) {
-      void this.flushResume();
-      return;
-    }
-    if (this.saveTimer !== null) return;
-    this.saveTimer = this.deps.clock.setTimeout(() => {
-      this.saveTimer = null;
-      void this.flushResume();
-    }, RESUME_DEBOUNCE_MS);
+    this.resumeSaver.markDirty(now);
   }
 
-  /** Save now, after any save in progress (saves never overlap). */
+  /** Save the resume record now (after any save in progress). */
   flushResume(): Promise<void> {
-    if (this.saveTimer !== null) {
-      this.deps.clock.clearTimeout(this.saveTimer);
-      this.saveTimer = null;
-    }
-    const record = this.resumeRecord();
-    this.saving = this.saving.then(() => this.deps.resume.save(record)).catch(() => undefined);
-    return this.saving;
+    return this.resumeSaver.flush();
   }
 
   private resumeRecord(): ResumeRecord {

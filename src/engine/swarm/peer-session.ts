@@ -10,8 +10,6 @@ import {
   encodeHaveNone,
   encodeInterested,
   encodeNotInterested,
-  encodePieceHeader,
-  encodeReject,
   encodeUnchoke,
 } from '../wire/message-encoder.js';
 import { encodeExtendedHandshake, parseExtendedHandshake } from '../wire/extension-handshake.js';
@@ -21,6 +19,7 @@ import { BLOCK_LENGTH } from '../wire/limits.js';
 import { equalBytes, writeUint32BE } from '../util/bytes.js';
 import { errorMessage, TorrentError } from '../util/errors.js';
 import { Bitfield } from './bitfield.js';
+import { MAX_UPLOAD_QUEUE, PeerUploader } from './peer-uploader.js';
 import type { PeerConnection, PeerConnectionHandler } from '../peer/peer-connection.js';
 import type { TorrentContext } from './torrent-context.js';
 import type { PeerStats } from '../session/types.js';
@@ -33,17 +32,9 @@ const MAX_PIPELINE = 500;
 const INITIAL_PIPELINE = 128;
 /** Requests worth this many seconds of the peer's rate are kept in flight. */
 const PIPELINE_SECONDS = 0.5;
-const MAX_UPLOAD_QUEUE = 500;
-const SEND_BUFFER_LIMIT = 1 << 20;
 const SNUB_AFTER_MS = 30_000;
 
 export type PeerSource = PeerStats['source'];
-
-interface UploadRequest {
-  index: number;
-  begin: number;
-  length: number;
-}
 
 /** Key for one of our outstanding requests: piece index and block number. */
 function blockKey(index: number, begin: number): number {
@@ -73,9 +64,7 @@ export class PeerSession implements PeerConnectionHandler {
   private pipeline = INITIAL_PIPELINE;
   private peerReqq = 250;
   private lastBlockAt: number;
-  private uploadQueue: UploadRequest[] = [];
-  private uploadsInFlight = 0;
-  private uploadPausedUntil = 0;
+  private readonly uploader: PeerUploader;
   private downloadPausedUntil = 0;
   private pendingBits: Uint8Array | null = null;
   private pendingHaves: number[] = [];
@@ -93,7 +82,8 @@ export class PeerSession implements PeerConnectionHandler {
     this.id = conn.address;
     this.connectedAt = this.lastBlockAt = ctx.clock.now();
     conn.handler = this;
-    conn.onDrain = () => this.pumpUploads();
+    this.uploader = new PeerUploader(conn, ctx, () => this.supportsFast, (reason) => this.close(reason));
+    conn.onDrain = () => this.uploader.pump();
   }
 
   get supportsFast(): boolean {
@@ -183,7 +173,7 @@ export class PeerSession implements PeerConnectionHandler {
       case 'piece':
         return this.onPiece(m.index, m.begin, m.block);
       case 'request':
-        return this.onRequest(m.index, m.begin, m.length);
+        return this.uploader.request(m.index, m.begin, m.length);
       case 'have':
         if (!this.ctx.meta) this.pendingHaves.push(m.index);
         else this.onHave(m.index);
@@ -215,8 +205,7 @@ export class PeerSession implements PeerConnectionHandler {
         this.peerInterested = false;
         return this.ctx.onInterestChanged(this);
       case 'cancel':
-        this.uploadQueue = this.uploadQueue.filter((r) => !(r.index === m.index && r.begin === m.begin && r.length === m.length));
-        return;
+        return this.uploader.cancel(m.index, m.begin, m.length);
       case 'reject':
         return this.onReject(m.index, m.begin);
       case 'extended':
@@ -375,68 +364,7 @@ export class PeerSession implements PeerConnectionHandler {
     if (choke === this.amChoking) return;
     this.amChoking = choke;
     this.conn.send(choke ? encodeChoke() : encodeUnchoke());
-    if (choke) {
-      if (this.supportsFast) for (const r of this.uploadQueue) this.conn.send(encodeReject(r.index, r.begin, r.length));
-      this.uploadQueue = [];
-    }
-  }
-
-  private onRequest(index: number, begin: number, length: number): void {
-    const meta = this.ctx.meta;
-    const have = this.ctx.have;
-    const valid =
-      !!meta && !!have && have.get(index) && length > 0 && begin + length <= (index === meta.pieceCount - 1 ? meta.lastPieceLength : meta.pieceLength);
-    if (this.amChoking || !valid || this.uploadQueue.length >= MAX_UPLOAD_QUEUE) {
-      if (this.supportsFast) this.conn.send(encodeReject(index, begin, length));
-      return;
-    }
-    this.uploadQueue.push({ index, begin, length });
-    this.pumpUploads();
-  }
-
-  /**
-   * Stop sending for `wait` ms. The timer clears the hold itself: timers may fire a little
-   * before the clock says the time has come, and a pump that saw "still held" would never run
-   * again (the peer has no reason to send more requests).
-   */
-  private holdUploads(wait: number): void {
-    const until = this.ctx.clock.now() + wait;
-    if (until <= this.uploadPausedUntil) return;
-    this.uploadPausedUntil = until;
-    this.ctx.clock.setTimeout(() => {
-      if (this.uploadPausedUntil === until) this.uploadPausedUntil = 0;
-      this.pumpUploads();
-    }, wait);
-  }
-
-  private pumpUploads(): void {
-    const now = this.ctx.clock.now();
-    while (
-      this.uploadQueue.length > 0 &&
-      this.uploadsInFlight < 4 &&
-      !this.conn.closed &&
-      this.conn.bufferedAmount < SEND_BUFFER_LIMIT &&
-      this.uploadPausedUntil <= now
-    ) {
-      const request = this.uploadQueue.shift()!;
-      this.uploadsInFlight++;
-      this.ctx
-        .readBlock(request.index, request.begin, request.length)
-        .then((block) => {
-          this.uploadsInFlight--;
-          if (this.conn.closed || this.amChoking) return;
-          this.conn.send(encodePieceHeader(request.index, request.begin, block.length));
-          this.conn.send(block);
-          this.conn.uploaded.add(block.length);
-          const wait = this.ctx.upload.spend(block.length);
-          if (wait > 0) this.holdUploads(wait);
-          this.pumpUploads();
-        })
-        .catch((error) => {
-          this.uploadsInFlight--;
-          this.close(`cannot read piece ${request.index}: ${errorMessage(error)}`);
-        });
-    }
+    this.uploader.setChoked(choke);
   }
 
   // --- extension protocol (BEP 10) ---------------------------------------------------------
