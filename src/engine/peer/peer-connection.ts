@@ -36,6 +36,7 @@ const KEEP_ALIVE_EVERY_MS = 90_000;
  */
 export class PeerConnection {
   readonly address: string;
+  readonly remoteEndpoint: { host: string; port: number };
   readonly outgoing: boolean;
   handler: PeerConnectionHandler | null = null;
   remote: Handshake | null = null;
@@ -54,6 +55,7 @@ export class PeerConnection {
 
   constructor(private readonly options: PeerConnectionOptions) {
     const { socket, clock } = options;
+    this.remoteEndpoint = { host: socket.remote.host, port: socket.remote.port };
     this.address = `${socket.remote.host}:${socket.remote.port}`;
     this.outgoing = options.outgoing;
     this.downloaded = new RateMeter(clock);

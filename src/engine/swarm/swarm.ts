@@ -5,6 +5,7 @@ import { errorMessage } from '../util/errors.js';
 import { PeerConnection } from '../peer/peer-connection.js';
 import type { Handshake } from '../wire/handshake.js';
 import { Choker } from './choker.js';
+import { PexAnnouncer } from './pex-announcer.js';
 import { PeerSession, type PeerSource } from './peer-session.js';
 import type { TorrentContext } from './torrent-context.js';
 import type { SwarmLimits } from './swarm-limits.js';
@@ -32,6 +33,7 @@ export class Swarm {
   private readonly strikes = new Map<string, number>();
   private readonly banned = new Set<string>();
   private readonly choker: Choker;
+  private readonly pex = new PexAnnouncer();
   private lastRechoke = 0;
   private active = false;
 
@@ -177,6 +179,7 @@ export class Swarm {
     if (!this.active) return;
     const now = this.clock.now();
     for (const session of this.sessions.values()) session.tick(now);
+    if (!this.ctx.isPrivate) this.pex.tick(this.sessions.values(), now);
     if (now - this.lastRechoke >= RECHOKE_EVERY_MS) this.rechoke();
     this.connectMore();
   }
