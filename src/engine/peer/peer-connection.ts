@@ -19,6 +19,9 @@ export interface PeerConnectionHandler {
 export interface PeerConnectionOptions {
   socket: TcpSocket;
   outgoing: boolean;
+  /** What carries the connection (peer flags and stats). */
+  transport?: 'tcp' | 'utp';
+  encrypted?: boolean;
   localPeerId: Uint8Array;
   clock: Clock;
   limits?: Partial<WireLimits>;
@@ -38,6 +41,8 @@ export class PeerConnection {
   readonly address: string;
   readonly remoteEndpoint: { host: string; port: number };
   readonly outgoing: boolean;
+  readonly transport: 'tcp' | 'utp';
+  readonly encrypted: boolean;
   handler: PeerConnectionHandler | null = null;
   remote: Handshake | null = null;
   closed = false;
@@ -58,6 +63,8 @@ export class PeerConnection {
     this.remoteEndpoint = { host: socket.remote.host, port: socket.remote.port };
     this.address = `${socket.remote.host}:${socket.remote.port}`;
     this.outgoing = options.outgoing;
+    this.transport = options.transport ?? 'tcp';
+    this.encrypted = options.encrypted ?? false;
     this.downloaded = new RateMeter(clock);
     this.uploaded = new RateMeter(clock);
     this.lastReceivedAt = this.lastSentAt = clock.now();

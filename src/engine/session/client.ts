@@ -1,6 +1,7 @@
 import type { Platform, TcpListener, TcpSocket } from '../../platform/interfaces/index.js';
 import { parseInfo, parseMagnet, parseTorrent, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
 import { PeerConnection } from '../peer/peer-connection.js';
+import { Connector } from '../peer/connector.js';
 import { ResumeStore } from '../storage/resume-store.js';
 import { DEFAULT_SWARM_LIMITS, type SwarmLimits } from '../swarm/swarm-limits.js';
 import { UdpTrackerClient } from '../tracker/udp-tracker.js';
@@ -36,6 +37,7 @@ export class Client extends Emitter<ClientEvents> {
   private readonly downloadBucket: TokenBucket;
   private readonly uploadBucket: TokenBucket;
   private readonly swarmLimits: SwarmLimits;
+  private readonly connector: Connector;
   private listener: TcpListener | null = null;
   private closed = false;
 
@@ -49,6 +51,11 @@ export class Client extends Emitter<ClientEvents> {
     this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
     this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
+    this.connector = new Connector({
+      network: options.platform.network,
+      policy: options.encryption ?? 'preferred',
+      connectTimeoutMs: this.swarmLimits.connectTimeoutMs,
+    });
   }
 
   /** A client listening for peers. */
@@ -127,6 +134,7 @@ export class Client extends Emitter<ClientEvents> {
         userAgent: this.options.userAgent ?? `TorrentEdge/${CLIENT_VERSION}`,
         listenPort: () => this.port,
         udp: this.udp,
+        connector: this.connector,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
         globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },

@@ -9,6 +9,7 @@ import { Swarm } from '../swarm/swarm.js';
 import type { SwarmLimits } from '../swarm/swarm-limits.js';
 import type { TorrentContext } from '../swarm/torrent-context.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
+import type { Connector } from '../peer/connector.js';
 import type { Handshake } from '../wire/handshake.js';
 import { PieceStore } from '../storage/piece-store.js';
 import type { ResumeRecord, ResumeStore } from '../storage/resume-store.js';
@@ -44,6 +45,7 @@ export interface TorrentDeps {
   userAgent: string;
   listenPort(): number;
   udp: UdpTrackerClient;
+  connector: Connector;
   resume: ResumeStore;
   swarmLimits: SwarmLimits;
   globalBuckets: { download: () => readonly Bucket[]; upload: () => readonly Bucket[] };
@@ -116,7 +118,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
     this.currentState = init.meta ? 'checking' : 'metadata';
     this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
-    this.swarm = new Swarm(this, deps.platform.network, deps.clock, deps.random, deps.swarmLimits, () => undefined);
+    this.swarm = new Swarm(this, (to) => deps.connector.dial(to, this.infoHash), deps.clock, deps.random, deps.swarmLimits, () => undefined);
     if (init.meta) this.meta = init.meta;
   }
 
@@ -158,8 +160,8 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     return this.store.readBlock(index, begin, length);
   }
 
-  onBlock(session: PeerSession, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void {
-    this.buffers!.add(index, begin, block, session.id);
+  onBlock(fromId: string, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void {
+    this.buffers!.add(index, begin, block, fromId);
     if (pieceComplete) void this.completePiece(index);
   }
 

@@ -6,6 +6,7 @@ import type { Platform } from '../../platform/interfaces/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import type { TrackerStatus } from '../tracker/announcer.js';
+import type { EncryptionPolicy } from '../peer/transport.js';
 
 export type TorrentState =
   | 'metadata' // magnet: fetching the info dict from peers
@@ -35,6 +36,11 @@ export interface ClientOptions {
   maxPeersPerTorrent?: number;
   /** Client name sent in the extension handshake (`v`). */
   userAgent?: string;
+  /**
+   * Message stream encryption: 'preferred' (default, as libtorrent: encrypted first, plaintext
+   * retry; both accepted), 'required', 'allowed' (plaintext first), 'disabled'.
+   */
+  encryption?: EncryptionPolicy;
 }
 
 export type TorrentSource =

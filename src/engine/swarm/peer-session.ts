@@ -261,7 +261,7 @@ export class PeerSession implements PeerConnectionHandler {
     const picker = this.ctx.picker;
     if (picker) {
       const result = picker.onBlockReceived(this.id, index, begin);
-      if (result.accepted) this.ctx.onBlock(this, index, begin, block, result.pieceComplete);
+      if (result.accepted) this.ctx.onBlock(this.id, index, begin, block, result.pieceComplete);
       for (const other of result.cancelFrom) this.ctx.onCancelElsewhere(other, index, begin, block.length);
     }
     const wait = this.ctx.download.spend(block.length);
@@ -430,6 +430,8 @@ export class PeerSession implements PeerConnectionHandler {
     else if (this.peerInterested) flags += 'u';
     if (this.snubbed) flags += 'S';
     if (!this.conn.outgoing) flags += 'I';
+    if (this.conn.encrypted) flags += 'E';
+    if (this.conn.transport === 'utp') flags += 'P';
     return {
       address: this.id,
       ...(this.clientName !== undefined ? { client: this.clientName } : {}),

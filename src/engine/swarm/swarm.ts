@@ -1,4 +1,5 @@
-import type { Network } from '../../platform/interfaces/index.js';
+import type { Endpoint } from '../../platform/interfaces/index.js';
+import type { PeerStream } from '../peer/transport.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { errorMessage } from '../util/errors.js';
@@ -39,7 +40,8 @@ export class Swarm {
 
   constructor(
     private readonly ctx: TorrentContext,
-    private readonly network: Network,
+    /** Opens a stream to a peer (TCP or uTP, encrypted or not: see peer/connector.ts). */
+    private readonly dialer: (to: Endpoint) => Promise<PeerStream>,
     private readonly clock: Clock,
     random: Random,
     private readonly limits: SwarmLimits,
@@ -119,15 +121,14 @@ export class Swarm {
 
   private dial(key: string, candidate: Candidate): void {
     this.connecting.add(key);
-    this.network
-      .connect({ host: candidate.host, port: candidate.port }, { timeoutMs: this.limits.connectTimeoutMs })
-      .then((socket) => {
+    this.dialer({ host: candidate.host, port: candidate.port })
+      .then(({ socket, transport, encrypted }) => {
         this.connecting.delete(key);
         if (!this.active || this.sessions.has(key) || this.banned.has(key)) {
           socket.destroy();
           return;
         }
-        const conn = new PeerConnection({ socket, outgoing: true, localPeerId: this.ctx.localPeerId, clock: this.clock });
+        const conn = new PeerConnection({ socket, outgoing: true, transport, encrypted, localPeerId: this.ctx.localPeerId, clock: this.clock });
         const session = this.track(new PeerSession(conn, this.ctx, candidate.source, (s, r) => this.onDialedGone(s, r, candidate)));
         conn.start();
         conn.sendHandshake(this.ctx.infoHash, { extended: true, fast: true, dht: false });

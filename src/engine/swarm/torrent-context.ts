@@ -27,8 +27,8 @@ export interface TorrentContext {
   readonly download: RateGate;
   readonly upload: RateGate;
   readBlock(index: number, begin: number, length: number): Promise<Uint8Array>;
-  /** An accepted block of a piece we requested. `block` may be a view: copy if kept. */
-  onBlock(session: PeerSession, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void;
+  /** An accepted block of a piece we requested (from a peer or a web seed, by id). `block` may be a view: copy if kept. */
+  onBlock(fromId: string, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void;
   /** Endgame: `peerId` also had this block requested; send it a CANCEL. */
   onCancelElsewhere(peerId: string, index: number, begin: number, length: number): void;
   /** The raw info dict, for serving ut_metadata. */

@@ -1,0 +1,81 @@
+/**
+ * Limits and tunables for uTP (BEP 29): everything a remote peer can make us buffer, and the
+ * timers that decide when a peer is gone. Plain, named numbers with their defaults visible
+ * here; pass a partial object to override.
+ */
+export interface UtpLimits {
+  /** Open uTP connections (both directions). A SYN past this is answered with ST_RESET. */
+  readonly maxConnections: number;
+  /** Largest payload in one ST_DATA packet. ~1400 keeps a datagram under a 1500-byte MTU. */
+  readonly maxPayload: number;
+  /**
+   * Receive buffer per connection: bytes held out of order or not yet read (paused). The free
+   * part is what we advertise as wnd_size (BEP 29), so a peer cannot make us hold more.
+   */
+  readonly receiveBufferBytes: number;
+  /** Packets held out of order, ahead of ack_nr; anything further ahead is dropped. */
+  readonly maxReorderPackets: number;
+  /** write() returns false once this many bytes wait unsent; 'drain' fires below half. */
+  readonly sendHighWaterMark: number;
+  /** Largest selective-ACK bitmask we read or write, in bytes (BEP 29: a multiple of 4). */
+  readonly maxSackBytes: number;
+  /** Extensions walked in one header before the packet is called malformed. */
+  readonly maxExtensions: number;
+  /** LEDBAT target queuing delay (BEP 29: 100 ms), microseconds. */
+  readonly targetDelayUs: number;
+  /** LEDBAT: most the congestion window grows per RTT (BEP 29: 3000 bytes). */
+  readonly maxCwndIncreasePerRtt: number;
+  /** Congestion window ceiling, bytes. */
+  readonly maxCwndBytes: number;
+  /** Smallest congestion window, bytes (never below one packet). */
+  readonly minCwndBytes: number;
+  /** Retransmission timeout bounds (RFC 6298 style, from RTT samples), milliseconds. */
+  readonly initialRtoMs: number;
+  readonly minRtoMs: number;
+  readonly maxRtoMs: number;
+  /** Consecutive timeouts of the same data before the connection is declared dead. */
+  readonly maxTimeouts: number;
+  /** Duplicate acks (or packets selectively acked past a hole) that trigger fast retransmit. */
+  readonly duplicateAckThreshold: number;
+  /** Default connect() timeout, milliseconds (SYN retransmitted on the RTO meanwhile). */
+  readonly connectTimeoutMs: number;
+  /** An ST_STATE is sent when nothing else went out for this long (NAT keep-alive). */
+  readonly keepAliveMs: number;
+  /** A connection that hears nothing for this long is closed with a timeout. */
+  readonly idleTimeoutMs: number;
+  /** How long a peer may advertise a zero window before we probe with one packet. */
+  readonly zeroWindowProbeMs: number;
+  /** Period of the timer that checks retransmission, keep-alive and idle deadlines. */
+  readonly tickMs: number;
+  /** Minutes of delay history for the LEDBAT base delay (BEP 29: "the last two minutes"). */
+  readonly baseDelayMinutes: number;
+}
+
+export const DEFAULT_UTP_LIMITS: UtpLimits = Object.freeze({
+  maxConnections: 500,
+  maxPayload: 1400,
+  receiveBufferBytes: 1024 * 1024,
+  maxReorderPackets: 1024,
+  sendHighWaterMark: 256 * 1024,
+  maxSackBytes: 128,
+  maxExtensions: 8,
+  targetDelayUs: 100_000,
+  maxCwndIncreasePerRtt: 3000,
+  maxCwndBytes: 1024 * 1024,
+  minCwndBytes: 2 * 1400,
+  initialRtoMs: 1000,
+  minRtoMs: 500,
+  maxRtoMs: 60_000,
+  maxTimeouts: 8,
+  duplicateAckThreshold: 3,
+  connectTimeoutMs: 10_000,
+  keepAliveMs: 29_000,
+  idleTimeoutMs: 90_000,
+  zeroWindowProbeMs: 1000,
+  tickMs: 50,
+  baseDelayMinutes: 2,
+});
+
+export function utpLimits(overrides?: Partial<UtpLimits>): UtpLimits {
+  return overrides ? { ...DEFAULT_UTP_LIMITS, ...overrides } : DEFAULT_UTP_LIMITS;
+}
