@@ -10,6 +10,7 @@ import type { SwarmLimits } from '../swarm/swarm-limits.js';
 import type { TorrentContext } from '../swarm/torrent-context.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
 import type { Connector } from '../peer/connector.js';
+import type { PeerDiscovery } from '../peer/transport.js';
 import type { Handshake } from '../wire/handshake.js';
 import { PieceStore } from '../storage/piece-store.js';
 import type { ResumeRecord, ResumeStore } from '../storage/resume-store.js';
@@ -46,6 +47,8 @@ export interface TorrentDeps {
   listenPort(): number;
   udp: UdpTrackerClient;
   connector: Connector;
+  /** The DHT, when on (never used for private torrents, BEP 27). */
+  discovery?: PeerDiscovery;
   resume: ResumeStore;
   swarmLimits: SwarmLimits;
   globalBuckets: { download: () => readonly Bucket[]; upload: () => readonly Bucket[] };
@@ -271,6 +274,12 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   // --- internals --------------------------------------------------------------------------
 
   private announcerStopped: Promise<void> = Promise.resolve();
+  private stopLookup: (() => void) | undefined;
+
+  /** Private (BEP 27) as far as we know: a magnet's metadata may still say otherwise. */
+  private isPrivateTorrent(): boolean {
+    return this.meta?.private ?? false;
+  }
 
   private displayName(): string {
     return this.meta?.name ?? this.init.magnet?.name ?? this.init.record?.name ?? this.infoHashHex;
@@ -301,6 +310,12 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     });
     this.announcer.on('peers', (peers) => this.swarm.addPeers(peers, 'tracker'));
     this.swarm.start();
+    if (deps.discovery && !this.isPrivateTorrent()) {
+      this.stopLookup = deps.discovery.lookup(this.infoHash, {
+        announcePort: deps.listenPort(),
+        onPeers: (peers) => this.swarm.addPeers(peers, 'dht'),
+      });
+    }
     this.swarm.addPeers(this.init.options.peers ?? [], 'manual');
     this.swarm.addPeers(this.init.magnet?.peers ?? [], 'manual');
     this.scheduleTick();
@@ -324,6 +339,8 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
 
   private deactivate(reason: string): void {
     this.running = false;
+    this.stopLookup?.();
+    this.stopLookup = undefined;
     if (this.ticker !== null) this.deps.clock.clearTimeout(this.ticker);
     this.ticker = null;
     this.swarm.stop(reason);
@@ -345,6 +362,11 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private async onMetadata(infoBytes: Uint8Array): Promise<void> {
     const meta = parseInfo(infoBytes, { announce: this.trackers });
     this.fetcher = undefined;
+    if (meta.private) {
+      // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
+      this.stopLookup?.();
+      this.stopLookup = undefined;
+    }
     await this.deps.resume.saveInfo(this.infoHashHex, infoBytes);
     await this.setupMeta(meta, true);
     this.emit('metadata');
