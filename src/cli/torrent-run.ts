@@ -36,16 +36,9 @@ export interface RunConfig {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
-}
-
-/**
- * Options the CLI passes beyond today's ClientOptions: the session reads them once it grows
- * DHT and LSD. Passed as a variable, not a literal, so unknown fields are not a type error.
- */
-export interface CliClientOptions extends ClientOptions {
-  dht?: boolean;
-  dhtBootstrap?: HostPort[];
-  lsd?: boolean;
+  utp: boolean;
+  pex: boolean;
+  encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
 }
 
 export const TICK_MS = 1000;
@@ -70,7 +63,7 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
     if (loaded.kind === 'torrent') checkSelection(config.selectedFiles, loaded.meta.files.length);
     signals.throwIfCaught();
 
-    const options: CliClientOptions = {
+    const options: ClientOptions = {
       platform,
       port: config.port,
       downloadLimit: config.downloadLimit,
@@ -79,6 +72,9 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
       dht: config.dht,
       dhtBootstrap: config.dhtBootstrap,
       lsd: config.lsd,
+      utp: config.utp,
+      pex: config.pex,
+      encryption: config.encryption,
     };
     const client = await Client.create(options);
     try {

@@ -1,5 +1,5 @@
 /** Flags `download` and `seed` share, parsed the same way for both (DESIGN: same meaning). */
-import { boolFlag, listFlag, stringFlag, type FlagSpec, type ParsedArgs } from '../args.js';
+import { boolFlag, listFlag, stringFlag, UsageError, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { SeedGoals } from '../seed-goals.js';
 import { resolveStateDir } from '../state-dir.js';
 import { parseDuration, parseHostPort, parseHostPortList, parsePort, parseRate, parseRatio, type HostPort } from '../units.js';
@@ -13,6 +13,9 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
   'no-dht': { type: 'boolean' },
   'dht-bootstrap': { type: 'string' },
   lsd: { type: 'boolean' },
+  'no-utp': { type: 'boolean' },
+  'no-pex': { type: 'boolean' },
+  encryption: { type: 'string' },
   peer: { type: 'string', repeatable: true },
   'state-dir': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
@@ -26,6 +29,9 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
   --no-dht               do not use the DHT
   --dht-bootstrap H:P,…  DHT bootstrap nodes instead of the defaults
   --lsd                  local service discovery (sends multicast on the LAN)
+  --no-utp               never use uTP (TCP only)
+  --no-pex               no peer exchange
+  --encryption POLICY    preferred (default), required, allowed or disabled
   --peer HOST:PORT       also dial this peer (repeatable)
   --state-dir DIR        resume data (default $XDG_STATE_HOME/torrentedge or ~/.local/state/torrentedge)
   -q, --quiet            no progress output`;
@@ -39,6 +45,9 @@ export interface SharedRunOptions {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
+  utp: boolean;
+  pex: boolean;
+  encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
   peers: HostPort[];
   stateDir: string;
 }
@@ -61,7 +70,19 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
     dht: !boolFlag(args, 'no-dht'),
     dhtBootstrap: bootstrap === undefined ? undefined : parseHostPortList(bootstrap, '--dht-bootstrap'),
     lsd: boolFlag(args, 'lsd'),
+    utp: !boolFlag(args, 'no-utp'),
+    pex: !boolFlag(args, 'no-pex'),
+    encryption: parseEncryption(stringFlag(args, 'encryption')),
     peers: listFlag(args, 'peer').map((p) => parseHostPort(p, '--peer')),
     stateDir: resolveStateDir(stringFlag(args, 'state-dir')),
   };
+}
+
+const POLICIES = ['disabled', 'allowed', 'preferred', 'required'] as const;
+
+function parseEncryption(value: string | undefined): SharedRunOptions['encryption'] {
+  if (value === undefined) return 'preferred';
+  const policy = POLICIES.find((p) => p === value);
+  if (!policy) throw new UsageError(`--encryption must be one of ${POLICIES.join(', ')}, not ${JSON.stringify(value)}`);
+  return policy;
 }

@@ -58,7 +58,7 @@ export const ERROR_PROTOCOL = 203;
 export const ERROR_METHOD_UNKNOWN = 204;
 
 const decoder = new TextDecoder();
-/** Two bytes: "d1" → enough to tell a dict from uTP (version 1 header starts 0x01, 0x11, 0x21...). */
+/** A KRPC message is a bencoded dict, so its first byte is 'd' (uTP headers never start so). */
 const CH_D = 0x64;
 
 function bytesField(dict: BDict, key: string): Uint8Array | undefined {

@@ -57,6 +57,12 @@ export interface DhtLimits {
   maxOutstandingQueries: number;
   /** Good nodes written by saveState. */
   maxSavedNodes: number;
+  /** How often the table is maintained: stale buckets refreshed, questionable nodes pinged. */
+  maintenanceIntervalMs: number;
+  /** While the table has fewer than K nodes, bootstrap is tried again this often. */
+  bootstrapRetryMs: number;
+  /** Questionable nodes pinged per maintenance round. */
+  pingsPerMaintenance: number;
 }
 
 export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
@@ -87,6 +93,9 @@ export const DEFAULT_DHT_LIMITS: Readonly<DhtLimits> = Object.freeze({
   maxNodesAccepted: 64,
   maxOutstandingQueries: 256,
   maxSavedNodes: 200,
+  maintenanceIntervalMs: 60_000,
+  bootstrapRetryMs: 15_000,
+  pingsPerMaintenance: 8,
 });
 
 export function resolveDhtLimits(limits?: Partial<DhtLimits>): DhtLimits {

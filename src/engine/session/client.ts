@@ -135,6 +135,7 @@ export class Client extends Emitter<ClientEvents> {
         listenPort: () => this.port,
         udp: this.udp,
         connector: this.connector,
+        pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
         globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },

@@ -47,6 +47,8 @@ export interface TorrentDeps {
   listenPort(): number;
   udp: UdpTrackerClient;
   connector: Connector;
+  /** Peer exchange allowed by the client's settings. */
+  pex: boolean;
   /** The DHT, when on (never used for private torrents, BEP 27). */
   discovery?: PeerDiscovery;
   resume: ResumeStore;
@@ -141,6 +143,9 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
   get isPrivate(): boolean {
     return this.meta?.private ?? false;
+  }
+  get pexEnabled(): boolean {
+    return this.deps.pex && !this.isPrivate;
   }
   get picker(): PiecePicker | undefined {
     return this.activePicker;

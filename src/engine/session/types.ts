@@ -41,6 +41,16 @@ export interface ClientOptions {
    * retry; both accepted), 'required', 'allowed' (plaintext first), 'disabled'.
    */
   encryption?: EncryptionPolicy;
+  /** Mainline DHT (BEP 5); on by default. */
+  dht?: boolean;
+  /** DHT bootstrap nodes instead of the public ones (a private DHT on loopback in tests). */
+  dhtBootstrap?: { host: string; port: number }[];
+  /** uTP (BEP 29) as a fallback transport; on by default. */
+  utp?: boolean;
+  /** Peer exchange (BEP 11); on by default, never for private torrents. */
+  pex?: boolean;
+  /** Local service discovery (BEP 14); off by default: it sends multicast beyond the machine. */
+  lsd?: boolean;
 }
 
 export type TorrentSource =

@@ -124,7 +124,7 @@ export class PeerSession implements PeerConnectionHandler {
 
   private sendExtendedHandshake(): void {
     const payload = encodeExtendedHandshake({
-      m: this.ctx.isPrivate ? { ut_metadata: LOCAL_EXTENSIONS.ut_metadata } : { ...LOCAL_EXTENSIONS },
+      m: this.ctx.pexEnabled ? { ...LOCAL_EXTENSIONS } : { ut_metadata: LOCAL_EXTENSIONS.ut_metadata },
       ...(this.ctx.infoBytes ? { metadataSize: this.ctx.infoBytes.length } : {}),
       clientName: this.ctx.userAgent,
       listenPort: this.ctx.listenPort,
@@ -372,7 +372,7 @@ export class PeerSession implements PeerConnectionHandler {
   private onExtended(id: number, payload: Uint8Array): void {
     if (id === 0) return this.onExtendedHandshake(payload);
     if (id === LOCAL_EXTENSIONS.ut_metadata) return this.onMetadataMessage(payload);
-    if (id === LOCAL_EXTENSIONS.ut_pex && !this.ctx.isPrivate) {
+    if (id === LOCAL_EXTENSIONS.ut_pex && this.ctx.pexEnabled) {
       const pex = parsePex(payload);
       if (pex.added.length > 0) this.ctx.onPexPeers(pex.added);
     }

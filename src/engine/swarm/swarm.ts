@@ -180,7 +180,7 @@ export class Swarm {
     if (!this.active) return;
     const now = this.clock.now();
     for (const session of this.sessions.values()) session.tick(now);
-    if (!this.ctx.isPrivate) this.pex.tick(this.sessions.values(), now);
+    if (this.ctx.pexEnabled) this.pex.tick(this.sessions.values(), now);
     if (now - this.lastRechoke >= RECHOKE_EVERY_MS) this.rechoke();
     this.connectMore();
   }

@@ -24,6 +24,8 @@ export interface TorrentContext {
   isComplete(): boolean;
   /** Private torrents (BEP 27) disable PEX and DHT. */
   readonly isPrivate: boolean;
+  /** Peer exchange on for this torrent: the client allows it and the torrent is not private. */
+  readonly pexEnabled: boolean;
   readonly download: RateGate;
   readonly upload: RateGate;
   readBlock(index: number, begin: number, length: number): Promise<Uint8Array>;

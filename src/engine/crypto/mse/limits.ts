@@ -33,20 +33,20 @@ export function resolveMseLimits(overrides: Partial<MseLimits> = {}): MseLimits 
 /** A padding length read from the wire (len(PadC), len(PadD)). */
 export function checkPadLength(length: number, limits: MseLimits, what: string): void {
   if (length > limits.maxPadding) {
-    throw new TorrentError('protocol', `encryption handshake: ${what} is ${length} bytes, more than the allowed ${limits.maxPadding}`);
+    throw new TorrentError('protocol', `${what} is ${length} bytes, more than the allowed ${limits.maxPadding}`);
   }
 }
 
 /** len(IA) read from the wire. */
 export function checkInitialPayloadLength(length: number, limits: MseLimits): void {
   if (length > limits.maxInitialPayload) {
-    throw new TorrentError('protocol', `encryption handshake: initial payload is ${length} bytes, more than the allowed ${limits.maxInitialPayload}`);
+    throw new TorrentError('protocol', `initial payload is ${length} bytes, more than the allowed ${limits.maxInitialPayload}`);
   }
 }
 
 /** Bytes buffered while the handshake runs. */
 export function checkBuffered(length: number, limits: MseLimits): void {
   if (length > limits.maxBufferedBytes) {
-    throw new TorrentError('protocol', `encryption handshake: peer sent ${length} bytes before the handshake completed (limit ${limits.maxBufferedBytes})`);
+    throw new TorrentError('protocol', `peer sent ${length} bytes before the handshake completed (limit ${limits.maxBufferedBytes})`);
   }
 }
