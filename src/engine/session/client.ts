@@ -1,7 +1,12 @@
-import type { Platform, TcpListener, TcpSocket } from '../../platform/interfaces/index.js';
+import type { Endpoint, Platform, TcpListener, TcpSocket } from '../../platform/interfaces/index.js';
 import { parseInfo, parseMagnet, parseTorrent, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
 import { PeerConnection } from '../peer/peer-connection.js';
 import { Connector } from '../peer/connector.js';
+import type { StreamEncryption, UtpTransport } from '../peer/transport.js';
+import { createDht, type Dht } from '../dht/index.js';
+import { createUtpTransport } from '../utp/index.js';
+import { createStreamEncryption } from '../crypto/mse/index.js';
+import { UdpMux } from './udp-mux.js';
 import { ResumeStore } from '../storage/resume-store.js';
 import { DEFAULT_SWARM_LIMITS, type SwarmLimits } from '../swarm/swarm-limits.js';
 import { UdpTrackerClient } from '../tracker/udp-tracker.js';
@@ -17,6 +22,14 @@ import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js
 export const CLIENT_VERSION = '0.1.0';
 /** Azureus-style peer id prefix (BEP 20): TE = TorrentEdge, version 0100. */
 const PEER_ID_PREFIX = '-TE0100-';
+/** The routing table saved at close, so a restart does not bootstrap from scratch. */
+const DHT_STATE_KEY = 'dht-state';
+/** Well-known public DHT routers (BEP 5 bootstrap); unreachable ones cost nothing. */
+const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
+  { host: 'router.bittorrent.com', port: 6881 },
+  { host: 'dht.transmissionbt.com', port: 6881 },
+  { host: 'router.utorrent.com', port: 6881 },
+];
 
 interface ClientEvents {
   added(torrent: Torrent): void;
@@ -37,7 +50,11 @@ export class Client extends Emitter<ClientEvents> {
   private readonly downloadBucket: TokenBucket;
   private readonly uploadBucket: TokenBucket;
   private readonly swarmLimits: SwarmLimits;
-  private readonly connector: Connector;
+  private connector: Connector;
+  private mux: UdpMux | null = null;
+  private dht: Dht | undefined;
+  private utp: UtpTransport | undefined;
+  private readonly encryption: StreamEncryption | undefined;
   private listener: TcpListener | null = null;
   private closed = false;
 
@@ -51,18 +68,65 @@ export class Client extends Emitter<ClientEvents> {
     this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
     this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
-    this.connector = new Connector({
-      network: options.platform.network,
-      policy: options.encryption ?? 'preferred',
-      connectTimeoutMs: this.swarmLimits.connectTimeoutMs,
-    });
+    const policy = options.encryption ?? 'preferred';
+    this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
+    this.connector = this.makeConnector();
   }
 
   /** A client listening for peers. */
   static async create(options: ClientOptions): Promise<Client> {
     const client = new Client(options);
     await client.listen(options.port ?? 0);
+    await client.startUdp();
     return client;
+  }
+
+  private makeConnector(): Connector {
+    return new Connector({
+      network: this.options.platform.network,
+      ...(this.utp ? { utp: this.utp } : {}),
+      ...(this.encryption ? { encryption: this.encryption } : {}),
+      policy: this.options.encryption ?? 'preferred',
+      connectTimeoutMs: this.swarmLimits.connectTimeoutMs,
+    });
+  }
+
+  /**
+   * One UDP socket at the listening port for the DHT and uTP, as libtorrent has it. Without UDP
+   * (the port is taken, or the platform refuses) the client still works over TCP with trackers.
+   */
+  private async startUdp(): Promise<void> {
+    const wantDht = this.options.dht ?? true;
+    const wantUtp = this.options.utp ?? true;
+    if (!wantDht && !wantUtp) return;
+    try {
+      this.mux = new UdpMux(await this.options.platform.network.bindUdp(this.port, this.options.listenHost ?? '0.0.0.0'));
+    } catch {
+      return;
+    }
+    const mux = this.mux;
+    const send = (data: Uint8Array, to: Endpoint): void => mux.send(data, to);
+    if (wantDht) {
+      const savedState = await this.options.platform.kv.get(DHT_STATE_KEY).catch(() => undefined);
+      const dht = createDht({
+        send,
+        clock: this.clock,
+        random: this.random,
+        randomBytes: (n) => this.options.platform.randomBytes(n),
+        bootstrap: this.options.dhtBootstrap ?? DEFAULT_DHT_BOOTSTRAP,
+        ...(savedState ? { savedState } : {}),
+      });
+      mux.add((data, from) => dht.handlePacket(data, from));
+      dht.start();
+      this.dht = dht;
+    }
+    if (wantUtp) {
+      const utp = createUtpTransport({ send, clock: this.clock, random: this.random });
+      mux.add((data, from) => utp.handlePacket(data, from));
+      utp.onIncoming((socket) => this.onIncoming(socket, 'utp'));
+      this.utp = utp;
+    }
+    this.connector = this.makeConnector();
   }
 
   get port(): number {
@@ -78,9 +142,20 @@ export class Client extends Emitter<ClientEvents> {
     }
   }
 
-  private onIncoming(socket: TcpSocket): void {
+  private onIncoming(socket: TcpSocket, transport: 'tcp' | 'utp' = 'tcp'): void {
     if (this.closed) return socket.destroy();
-    const conn = new PeerConnection({ socket, outgoing: false, localPeerId: this.peerId, clock: this.clock });
+    const encryption = this.encryption;
+    if (!encryption) return this.acceptPeer(socket, transport, false);
+    // MSE or plaintext: the first bytes tell (a plaintext handshake is replayed to us).
+    encryption
+      .incoming(socket, () => [...this.torrents.values()].map((t) => t.infoHash), this.options.encryption ?? 'preferred')
+      .then((stream) => this.acceptPeer(stream.socket, transport, stream.encrypted))
+      .catch(() => socket.destroy());
+  }
+
+  private acceptPeer(socket: TcpSocket, transport: 'tcp' | 'utp', encrypted: boolean): void {
+    if (this.closed) return socket.destroy();
+    const conn = new PeerConnection({ socket, outgoing: false, transport, encrypted, localPeerId: this.peerId, clock: this.clock });
     conn.handler = {
       onHandshake: (handshake) => {
         const torrent = this.torrents.get(toHex(handshake.infoHash));
@@ -135,6 +210,7 @@ export class Client extends Emitter<ClientEvents> {
         listenPort: () => this.port,
         udp: this.udp,
         connector: this.connector,
+        ...(this.dht ? { discovery: this.dht } : {}),
         pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
@@ -204,6 +280,12 @@ export class Client extends Emitter<ClientEvents> {
     await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
     await this.listener?.close().catch(() => undefined);
     this.udp.close();
+    if (this.dht) {
+      await this.options.platform.kv.set(DHT_STATE_KEY, this.dht.saveState()).catch(() => undefined);
+      this.dht.stop();
+    }
+    this.utp?.close();
+    this.mux?.close();
   }
 }
 
