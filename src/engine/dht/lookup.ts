@@ -5,6 +5,7 @@
  * responders' tokens are kept for announce_peer.
  */
 import type { Endpoint } from '../../platform/interfaces/index.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
 import { endpointKey, type NodeInfo } from './compact.js';
 import type { KrpcResponse } from './krpc.js';
 import type { DhtLimits } from './limits.js';
@@ -30,9 +31,11 @@ export interface LookupOptions {
   target: Uint8Array;
   ownId: Uint8Array;
   limits: DhtLimits;
+  /** A lookup that stalls (nodes that never answer, a full query table) ends at `lookupTimeoutMs`. */
+  clock: Clock;
   /** Where to start: known nodes, and bootstrap endpoints (id null). */
   seeds: ReadonlyArray<{ id: Uint8Array | null; endpoint: Endpoint }>;
-  /** Sends the lookup's query to a node; false if it could not be sent now. */
+  /** Sends the lookup's query to a node; false if it could not be sent (the node counts as failed). */
   query(to: Endpoint, onReply: (response: KrpcResponse | null) => void): boolean;
   onPeers?(peers: Endpoint[]): void;
   /** The K closest responders, closest first. Called once, unless cancelled. */
@@ -46,6 +49,7 @@ export class Lookup {
   private inFlight = 0;
   private queries = 0;
   private finished = false;
+  private deadline: TimerHandle | undefined;
 
   constructor(private readonly options: LookupOptions) {
     for (const seed of options.seeds) this.addCandidate(seed.id, seed.endpoint);
@@ -56,17 +60,21 @@ export class Lookup {
   }
 
   start(): void {
+    this.deadline = this.options.clock.setTimeout(() => this.finish(), this.options.limits.lookupTimeoutMs);
     this.step();
   }
 
+  /** Stops without calling onDone. */
   cancel(): void {
     this.finished = true;
+    this.clearDeadline();
   }
 
-  /** Ends the lookup with what it has (its time is up). */
+  /** Ends the lookup with what it has. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.clearDeadline();
     const { lookupK } = this.options.limits;
     const closest: LookupResponder[] = [];
     for (const c of this.candidates) {
@@ -74,6 +82,11 @@ export class Lookup {
       if (c.state === 'answered' && c.id) closest.push({ id: c.id, endpoint: c.endpoint, ...(c.token ? { token: c.token } : {}) });
     }
     this.options.onDone(closest);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline !== undefined) this.options.clock.clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   private addCandidate(id: Uint8Array | null, endpoint: Endpoint): void {
@@ -106,12 +119,14 @@ export class Lookup {
     for (const c of this.candidates) {
       if (c.state === 'failed') continue;
       if (live >= lookupK) break;
+      if (c.state === 'new' && this.inFlight < lookupAlpha && this.queries < maxLookupQueries && !this.ask(c)) {
+        // Could not be sent (an unusable address, or our query table is full): count it as
+        // failed and look further down the list.
+        c.state = 'failed';
+        continue;
+      }
       live++;
-      if (c.state === 'asked') pendingInTop = true;
-      if (c.state !== 'new') continue;
-      pendingInTop = true;
-      if (this.inFlight >= lookupAlpha || this.queries >= maxLookupQueries) continue;
-      if (!this.ask(c)) break;
+      if (c.state === 'new' || c.state === 'asked') pendingInTop = true;
     }
     if (this.inFlight === 0 && (!pendingInTop || this.queries >= maxLookupQueries)) this.finish();
   }

@@ -5,13 +5,17 @@
 import type { Endpoint } from '../../platform/interfaces/index.js';
 import { toHex } from '../util/bytes.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { endpointKey } from './compact.js';
+import { endpointKey, parseIPv4, parseIPv6 } from './compact.js';
 import { encodeQuery, type KrpcError, type KrpcResponse, type QueryArgs, type QueryMethod } from './krpc.js';
 
-/** The reply to a query: the response, or null after an error reply or a timeout. */
-export type ReplyHandler = (response: KrpcResponse | null) => void;
+/**
+ * The reply to a query: the response, or null after an error reply or a timeout; `from` is where
+ * it came from (the address queried, unless that was a host name).
+ */
+export type ReplyHandler = (response: KrpcResponse | null, from: Endpoint) => void;
 
 interface Pending {
+  /** "host:port" the reply must come from; ":port" when we asked a host name (bootstrap). */
   to: string;
   timer: TimerHandle;
   onReply: ReplyHandler;
@@ -51,9 +55,10 @@ export class Rpc {
     const timer = this.options.clock.setTimeout(() => {
       if (!this.pending.delete(key)) return;
       this.options.onTimeout(to);
-      onReply(null);
+      onReply(null, to);
     }, this.options.timeoutMs);
-    this.pending.set(key, { to: endpointKey(to), timer, onReply });
+    const byName = parseIPv4(to.host) === null && parseIPv6(to.host) === null;
+    this.pending.set(key, { to: byName ? `:${to.port}` : endpointKey(to), timer, onReply });
     this.sent++;
     this.options.send(encodeQuery(t, method, ownId, args), to);
     return true;
@@ -63,10 +68,10 @@ export class Rpc {
   handleReply(message: KrpcResponse | KrpcError, from: Endpoint): boolean {
     const key = toHex(message.t);
     const entry = this.pending.get(key);
-    if (!entry || entry.to !== endpointKey(from)) return false;
+    if (!entry || (entry.to !== endpointKey(from) && entry.to !== `:${from.port}`)) return false;
     this.pending.delete(key);
     this.options.clock.clearTimeout(entry.timer);
-    entry.onReply(message.kind === 'response' ? message : null);
+    entry.onReply(message.kind === 'response' ? message : null, from);
     return true;
   }
 

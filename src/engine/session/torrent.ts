@@ -21,6 +21,7 @@ import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
 import { PieceBuffers } from './piece-buffers.js';
 import { ResumeSaver } from './resume-saver.js';
+import { WebSeedGroup } from './web-seed-group.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
 import { TorrentRateGate, type Bucket } from './rate-gate.js';
 import { checkExistingData } from './data-check.js';
@@ -96,6 +97,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private writesInFlight = 0;
   private ticker: TimerHandle | null = null;
   private readonly resumeSaver: ResumeSaver;
+  private readonly webSeeds: WebSeedGroup;
   private readonly trackers: string[][];
   private readonly addedAt: number;
   private completedAt: number | undefined;
@@ -122,6 +124,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.restoredUploaded = record?.uploaded ?? 0;
     this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
     this.currentState = init.meta ? 'checking' : 'metadata';
+    this.webSeeds = new WebSeedGroup(deps.platform.http, deps.clock);
     this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
     this.swarm = new Swarm(this, (to) => deps.connector.dial(to, this.infoHash), deps.clock, deps.random, deps.swarmLimits, () => undefined);
     if (init.meta) this.meta = init.meta;
@@ -344,6 +347,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
 
   private deactivate(reason: string): void {
     this.running = false;
+    this.webSeeds.stop();
     this.stopLookup?.();
     this.stopLookup = undefined;
     if (this.ticker !== null) this.deps.clock.clearTimeout(this.ticker);
@@ -420,14 +424,20 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
 
   private afterCheck(): void {
     if (this.isComplete()) this.finish(false);
-    else this.setState('downloading');
+    else {
+      this.setState('downloading');
+      this.startWebSeeds();
+    }
     this.markDirty();
   }
 
   private applyPriorities(): void {
     if (!this.meta || !this.activePicker || !this.store) return;
     this.activePicker.setPiecePriorities(filePrioritiesToPieces(this.meta, this.store.map, this.filePriorities));
-    if (this.running && this.currentState === 'seeding' && !this.isComplete()) this.setState('downloading');
+    if (this.running && this.currentState === 'seeding' && !this.isComplete()) {
+      this.setState('downloading');
+      this.startWebSeeds();
+    }
     for (const session of this.swarm.sessions.values()) session.updateInterest();
     this.checkDone();
   }
@@ -444,7 +454,9 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       if (!checked.ok) {
         picker.onPieceFailed(index);
         this.hashFailures++;
-        for (const peer of buffer.contributors) this.swarm.strike(peer, buffer.contributors.size === 1);
+        for (const peer of buffer.contributors) {
+          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, buffer.contributors.size === 1);
+        }
         return;
       }
       await store.writePiece(index, buffer.data);
@@ -462,8 +474,28 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       const wasBlocked = !this.canRequest();
       this.writesInFlight--;
       this.checkDone();
-      if (wasBlocked && this.running) for (const session of this.swarm.sessions.values()) session.fillRequests();
+      if (wasBlocked && this.running) {
+        for (const session of this.swarm.sessions.values()) session.fillRequests();
+        this.webSeeds.wake();
+      }
     }
+  }
+
+  /** BEP 19 web seeds from the torrent's url-list and the magnet's ws= entries. */
+  private startWebSeeds(): void {
+    const meta = this.meta;
+    const picker = this.activePicker;
+    if (!meta || !picker || !this.running) return;
+    const urls = [...meta.urlList, ...(this.init.magnet?.webSeeds ?? [])];
+    if (urls.length === 0) return;
+    this.webSeeds.start(urls, {
+      meta,
+      picker,
+      download: this.download,
+      canRequest: () => this.canRequest(),
+      onBlock: (id, index, begin, block, done) => this.onBlock(id, index, begin, block, done),
+      onCancelElsewhere: (peer, index, begin, length) => this.onCancelElsewhere(peer, index, begin, length),
+    });
   }
 
   private checkDone(): void {
@@ -477,6 +509,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       this.announcer?.completed();
     }
     this.setState('seeding');
+    this.webSeeds.stop();
     this.swarm.dropSeeds();
     this.emit('done');
     void this.flushResume();

@@ -99,7 +99,11 @@ export class UtpConnection {
 
   /** A packet routed to this connection by connection id and address. */
   handle(packet: UtpPacket): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closed') {
+      // Lingering after a clean close: our last ack may have been lost, so ack retransmissions.
+      if (packet.type === ST_FIN || packet.type === ST_DATA) this.emit(ST_STATE, this.window.next, EMPTY, this.sendId);
+      return;
+    }
     const now = this.ctx.clock.now();
     if (packet.type === ST_RESET) {
       this.terminate(new NetError(this.state === 'syn-sent' ? 'refused' : 'closed', `uTP connection reset by ${this.peerName()}`));
@@ -176,7 +180,7 @@ export class UtpConnection {
       if (++this.duplicateAcks === this.ctx.limits.duplicateAckThreshold) this.fastResend(seqAdd(packet.ackNr, 1));
     }
     this.ledbat.onAck(bytes, flightBefore);
-    if (this.finSent && this.window.outstanding === 0) this.terminate(undefined);
+    if (this.finSent && this.window.outstanding === 0) this.terminate(undefined, true);
   }
 
   private acked(p: OutPacket, now: number): number {
@@ -218,8 +222,10 @@ export class UtpConnection {
     for (const chunk of result.chunks) this.socket.receive(chunk);
     this.unackedPackets++;
     if (this.incoming.finished) {
-      this.socket.endOfStream();
-      return true;
+      // BEP 29: everything up to the FIN arrived; ack it and end (the data is still handed over).
+      this.sendState();
+      this.terminate(undefined, true);
+      return false;
     }
     return this.incoming.holes || this.unackedPackets >= 2;
   }
@@ -305,7 +311,7 @@ export class UtpConnection {
 
   private sendReset(): void {
     if (this.state === 'closed') return;
-    this.emit(ST_RESET, this.window.next, EMPTY, this.state === 'syn-sent' ? this.recvId : this.sendId);
+    this.emit(ST_RESET, this.window.next, EMPTY, this.sendId);
   }
 
   private emit(type: UtpPacket['type'], seqNr: number, payload: Uint8Array, connectionId: number): void {
@@ -336,28 +342,37 @@ export class UtpConnection {
     }
     if (this.incoming.finished && this.socket.unsentBytes === 0) {
       this.flush(false);
-      if (this.window.outstanding === 0) this.terminate(undefined);
+      if (this.window.outstanding === 0) this.terminate(undefined, true);
       return;
     }
     this.flush(false);
   }
 
+  /** destroy(): RESET, and our own close handler sees no error (as with TCP). */
   private reset(): void {
-    this.abort(new NetError('closed', 'uTP connection destroyed'));
+    if (this.state === 'closed') return;
+    this.sendReset();
+    this.terminate(undefined, false);
   }
 
-  private terminate(error: Error | undefined): void {
+  /**
+   * The end. A clean one (FINs) lingers a little to re-ack the peer's retransmissions before
+   * the ids are forgotten; the socket still hands over what was received.
+   */
+  private terminate(error: Error | undefined, clean = false): void {
     if (this.state === 'closed') return;
     const wasConnecting = this.state === 'syn-sent';
     this.state = 'closed';
+    this.rtoDeadline = undefined;
     if (this.ackTimer !== undefined) this.ctx.clock.clearTimeout(this.ackTimer as never);
-    this.ctx.forget(this);
+    if (clean) this.ctx.clock.setTimeout(() => this.ctx.forget(this), this.ctx.limits.lingerMs);
+    else this.ctx.forget(this);
     if (wasConnecting) {
       this.settleConnect?.(error ?? new NetError('closed', 'uTP connection closed while connecting'));
       this.settleConnect = undefined;
       return;
     }
-    this.socket.finish(error);
+    this.socket.finish(error, clean);
   }
 
   private peerName(): string {

@@ -45,6 +45,8 @@ export interface UtpLimits {
   readonly idleTimeoutMs: number;
   /** How long a peer may advertise a zero window before we probe with one packet. */
   readonly zeroWindowProbeMs: number;
+  /** After a clean close, ids stay routed this long so the peer's retransmitted FIN is acked. */
+  readonly lingerMs: number;
   /** Period of the timer that checks retransmission, keep-alive and idle deadlines. */
   readonly tickMs: number;
   /** Minutes of delay history for the LEDBAT base delay (BEP 29: "the last two minutes"). */
@@ -72,6 +74,7 @@ export const DEFAULT_UTP_LIMITS: UtpLimits = Object.freeze({
   keepAliveMs: 29_000,
   idleTimeoutMs: 90_000,
   zeroWindowProbeMs: 1000,
+  lingerMs: 3000,
   tickMs: 50,
   baseDelayMinutes: 2,
 });

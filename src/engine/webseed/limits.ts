@@ -2,11 +2,15 @@
  * Every web seed limit in one place, with its default visible. Callers pass a Partial to
  * override (tests shrink timeouts and backoff); resolveWebSeedLimits() fills the rest.
  */
+import { TorrentError } from '../util/errors.js';
+
 export interface WebSeedLimits {
   /** Bytes asked for in one run of blocks (a whole piece when pieces are this size or less). */
   maxRequestBytes: number;
-  /** Runs being fetched at once from one web seed. */
+  /** Runs being fetched at once from one web seed (small pieces need several to hide latency)... */
   maxRequestsInFlight: number;
+  /** ...as long as their bytes stay under this (each run is held in memory until complete). */
+  maxBytesInFlight: number;
   /** One run (all its ranged GETs) must finish within this, or it fails as a timeout. */
   requestTimeoutMs: number;
   /**
@@ -27,7 +31,8 @@ export interface WebSeedLimits {
 
 export const DEFAULT_WEBSEED_LIMITS: Readonly<WebSeedLimits> = Object.freeze({
   maxRequestBytes: 4 * 1024 * 1024,
-  maxRequestsInFlight: 4,
+  maxRequestsInFlight: 8,
+  maxBytesInFlight: 16 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   maxWholeFileBytes: 8 * 1024 * 1024,
   backoffBaseMs: 2_000,
@@ -37,6 +42,13 @@ export const DEFAULT_WEBSEED_LIMITS: Readonly<WebSeedLimits> = Object.freeze({
   idlePollMs: 1_000,
 });
 
+/** Defaults filled in; a limit that is not a positive number is a caller's bug, reported by name. */
 export function resolveWebSeedLimits(limits?: Partial<WebSeedLimits>): WebSeedLimits {
-  return { ...DEFAULT_WEBSEED_LIMITS, ...limits };
+  const resolved = { ...DEFAULT_WEBSEED_LIMITS, ...limits };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!(typeof value === 'number' && value > 0 && value <= Number.MAX_SAFE_INTEGER)) {
+      throw new TorrentError('internal', `web seed limit ${name} must be a positive number, not ${String(value)}`);
+    }
+  }
+  return resolved;
 }

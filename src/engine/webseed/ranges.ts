@@ -74,3 +74,23 @@ export function blockRuns(blocks: readonly BlockRef[], pieceLength: number): Blo
   }
   return runs;
 }
+
+/** Runs of at most `maxBlocks` blocks each (so no request exceeds maxRequestBytes). */
+export function splitRuns(runs: readonly BlockRun[], maxBlocks: number): BlockRun[] {
+  const out: BlockRun[] = [];
+  for (const run of runs) {
+    if (run.blocks.length <= maxBlocks) {
+      out.push(run);
+      continue;
+    }
+    let start = run.start;
+    for (let i = 0; i < run.blocks.length; i += maxBlocks) {
+      const blocks = run.blocks.slice(i, i + maxBlocks);
+      let length = 0;
+      for (const block of blocks) length += block.length;
+      out.push({ start, length, blocks });
+      start += length;
+    }
+  }
+  return out;
+}

@@ -10,13 +10,13 @@
  */
 import type { HttpClient } from '../../platform/interfaces/http.js';
 import type { TorrentMeta } from '../metainfo/index.js';
-import type { PiecePicker } from '../swarm/piece-picker.js';
+import type { BlockRef, PiecePicker } from '../swarm/piece-picker.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { RateMeter } from '../util/rate-meter.js';
 import { fetchSpan, WebSeedFetchError } from './fetch-span.js';
 import { resolveWebSeedLimits, type WebSeedLimits } from './limits.js';
-import { blockRuns, fileSpans, type BlockRun } from './ranges.js';
+import { blockRuns, fileSpans, splitRuns, type BlockRun } from './ranges.js';
 import { WebSeedUrls } from './url.js';
 
 /** What the torrent gives a web seed. */
@@ -81,11 +81,16 @@ export class WebSeed {
   private readonly clock: Clock;
   private readonly limits: WebSeedLimits;
   private readonly urls: WebSeedUrls | null = null;
+  /** Blocks picked per free request slot. */
   private readonly blocksPerRun: number;
+  /** Most blocks in one request. */
+  private readonly runCap: number;
+  private readonly blockLength: number;
   private readonly meter: RateMeter;
   private state: WebSeedState = 'stopped';
   private lastError: string | undefined;
   private readonly jobs = new Set<Job>();
+  private bytesInFlight = 0;
   /** No new request before this time (backoff, or the rate gate). */
   private holdUntil = 0;
   private wakeTimer: TimerHandle | undefined;
@@ -105,9 +110,11 @@ export class WebSeed {
     this.limits = resolveWebSeedLimits(options.limits);
     this.meter = new RateMeter(this.clock);
     const geometry = this.host.picker.geometry;
-    // A whole piece per request, unless pieces are larger than maxRequestBytes.
-    const byBytes = Math.floor(this.limits.maxRequestBytes / geometry.blockLength);
-    this.blocksPerRun = Math.max(1, Math.min(geometry.blocksPerPiece, byBytes));
+    // A whole piece per request, unless pieces are larger than maxRequestBytes; adjacent
+    // pieces picked together are fetched together, up to maxRequestBytes.
+    this.blockLength = geometry.blockLength;
+    this.runCap = Math.max(1, Math.floor(this.limits.maxRequestBytes / geometry.blockLength));
+    this.blocksPerRun = Math.min(geometry.blocksPerPiece, this.runCap);
     try {
       this.urls = new WebSeedUrls(options.url, this.host.meta);
     } catch (error) {
@@ -177,16 +184,46 @@ export class WebSeed {
     }
     if (this.state === 'backoff') this.state = 'active';
     const picker = this.host.picker;
-    while (this.jobs.size < this.limits.maxRequestsInFlight) {
+    while (this.hasRoom()) {
       if (!this.host.canRequest()) return this.wakeIn(this.limits.idlePollMs);
-      const blocks = picker.pickBlocks(this.id, 'all', this.blocksPerRun);
+      const bySize = Math.ceil((this.limits.maxBytesInFlight - this.bytesInFlight) / (this.blocksPerRun * this.blockLength));
+      const slots = Math.max(1, Math.min(this.maxJobs() - this.jobs.size, bySize));
+      const want = this.blocksPerRun * slots;
+      let blocks = picker.pickBlocks(this.id, 'all', want);
       // Blocks come back to the pool when a peer drops or a piece fails: look again later.
       if (blocks.length === 0) return this.wakeIn(this.limits.idlePollMs);
-      for (const run of blockRuns(blocks, this.host.meta.pieceLength)) {
-        if (this.jobs.size < this.limits.maxRequestsInFlight) this.launch(run);
+      if (blocks.length === want) blocks = this.dropCutPiece(blocks);
+      for (const run of splitRuns(blockRuns(blocks, this.host.meta.pieceLength), this.runCap)) {
+        if (this.hasRoom()) this.launch(run);
         else for (const b of run.blocks) picker.onRequestFailed(this.id, b.index, b.begin);
       }
     }
+  }
+
+  /** Requests are few, and their bytes bounded (each is held in memory until it is complete). */
+  private hasRoom(): boolean {
+    if (this.jobs.size === 0) return true;
+    return this.jobs.size < this.maxJobs() && this.bytesInFlight < this.limits.maxBytesInFlight;
+  }
+
+  /** After a failure, one request probes the server until one succeeds: no burst at a sick server. */
+  private maxJobs(): number {
+    return this.failuresInARow > 0 ? 1 : this.limits.maxRequestsInFlight;
+  }
+
+  /**
+   * The picker fills `max` from as many pieces as it takes, so the last piece of a full pick may
+   * be cut short; its remainder would then cost a request of its own. Give that piece back
+   * (whole pieces make fewer, larger requests), unless it is the only one.
+   */
+  private dropCutPiece(blocks: BlockRef[]): BlockRef[] {
+    const last = blocks[blocks.length - 1]!;
+    if (last.begin + last.length === this.host.picker.geometry.pieceSize(last.index)) return blocks;
+    let k = blocks.length - 1;
+    while (k > 0 && blocks[k - 1]!.index === last.index) k--;
+    if (k === 0) return blocks;
+    for (let i = k; i < blocks.length; i++) this.host.picker.onRequestFailed(this.id, blocks[i]!.index, blocks[i]!.begin);
+    return blocks.slice(0, k);
   }
 
   private wakeIn(ms: number): void {
@@ -208,6 +245,7 @@ export class WebSeed {
       this.settle(job, new WebSeedFetchError(`web seed ${this.url}: no answer within ${ms} ms`));
     }, ms);
     this.jobs.add(job);
+    this.bytesInFlight += run.length;
     this.fetchRun(run, job.controller.signal).then(
       (data) => this.settle(job, data),
       (error: unknown) => this.settle(job, error),
@@ -244,6 +282,7 @@ export class WebSeed {
   /** A job ends once: by its data, its error, or its timeout, whichever comes first. */
   private settle(job: Job, outcome: unknown): void {
     if (!this.jobs.delete(job)) return; // stopped, or already timed out
+    this.bytesInFlight -= job.run.length;
     if (job.timer !== undefined) this.clock.clearTimeout(job.timer);
     if (outcome instanceof Uint8Array) this.deliver(job.run, outcome);
     else {
@@ -302,6 +341,7 @@ export class WebSeed {
       job.controller.abort();
     }
     this.jobs.clear();
+    this.bytesInFlight = 0;
     if (this.wakeTimer !== undefined) this.clock.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     this.wakeAt = Infinity;
