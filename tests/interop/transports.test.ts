@@ -1,9 +1,6 @@
 // DESIGN: "DHT, PEX, uTP and encryption are on by default, as in libtorrent: a peer that
 // insists on encryption, or speaks only uTP, is reached without any flag."
-//
-// The engine does not have MSE (encryption) or uTP yet. Those tests are listed in PENDING and
-// reported as skipped; remove a name from PENDING when the feature lands (or run with
-// INTEROP_ALL=1 to try them now).
+// None of these tests passes a transport or encryption flag to our client: the defaults must do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { compareTrees, makeSingleFile } from './harness/data.js';
@@ -12,8 +9,6 @@ import { startLibtorrentLeecher, startLibtorrentSeeder } from './harness/libtorr
 import { startOurDownload, startOurSeeder } from './harness/torrentedge.js';
 import { createWorkspace, type Workspace } from './harness/workspace.js';
 
-const PENDING = new Set<string>(['mse', 'utp']);
-const pending = (feature: string) => PENDING.has(feature) && !process.env.INTEROP_ALL;
 
 let ws: Workspace;
 let src: string;
@@ -47,13 +42,13 @@ describe('transports and encryption', () => {
     await seeder.proc.stop();
   }, 120_000);
 
-  it.skipIf(pending('mse'))('downloads from a libtorrent seeder that insists on encryption (MSE)', async () => {
+  it('downloads from a libtorrent seeder that insists on encryption (MSE)', async () => {
     const seeder = await startLibtorrentSeeder({ name: 'lt-seed-forced', logDir: ws.logDir, save: src, torrent: torrent.path, encryption: 'forced' });
     await downloadFrom('forced', seeder.address);
     await seeder.proc.stop();
   }, 120_000);
 
-  it.skipIf(pending('mse'))('a libtorrent leecher that insists on encryption downloads from our seeder', async () => {
+  it('a libtorrent leecher that insists on encryption downloads from our seeder', async () => {
     const ours = await startOurSeeder({ name: 'ours-seed-forced', logDir: ws.logDir, torrent: torrent.path, dir: src, stateDir: await ws.dir('seed-forced-state') });
     const out = await ws.dir('lt-forced-out');
     const leecher = await startLibtorrentLeecher({ name: 'lt-leech-forced', logDir: ws.logDir, save: out, torrent: torrent.path, peers: [ours.address], encryption: 'forced', timeoutSeconds: 60 });
@@ -63,7 +58,7 @@ describe('transports and encryption', () => {
     await ours.proc.stop();
   }, 120_000);
 
-  it.skipIf(pending('utp'))('downloads from a libtorrent seeder that speaks only uTP', async () => {
+  it('downloads from a libtorrent seeder that speaks only uTP', async () => {
     const seeder = await startLibtorrentSeeder({ name: 'lt-seed-utp', logDir: ws.logDir, save: src, torrent: torrent.path, transport: 'utp-only' });
     await downloadFrom('utp', seeder.address);
     await seeder.proc.stop();

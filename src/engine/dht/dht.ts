@@ -319,6 +319,14 @@ function isUsableEndpoint(to: Endpoint, ipv6: boolean): boolean {
   return to.host.length > 0; // a host name (bootstrap): the platform resolves it
 }
 
+/** The well-known public routers (host names; the platform resolves them). Unreachable ones cost nothing. */
+export const DEFAULT_DHT_BOOTSTRAP: readonly Endpoint[] = Object.freeze([
+  { host: 'router.bittorrent.com', port: 6881 },
+  { host: 'dht.transmissionbt.com', port: 6881 },
+  { host: 'router.utorrent.com', port: 6881 },
+  { host: 'dht.libtorrent.org', port: 25401 },
+]);
+
 export function createDht(options: DhtOptions): Dht {
   return new Dht(options);
 }

@@ -1,2 +1,2 @@
-export { createDht, Dht, type DhtOptions, type DhtStats } from './dht.js';
+export { createDht, Dht, DEFAULT_DHT_BOOTSTRAP, type DhtOptions, type DhtStats } from './dht.js';
 export { DEFAULT_DHT_LIMITS, resolveDhtLimits, type DhtLimits } from './limits.js';

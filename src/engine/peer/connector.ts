@@ -17,8 +17,12 @@ export interface ConnectorOptions {
 export class Connector {
   constructor(private readonly options: ConnectorOptions) {}
 
-  async dial(to: Endpoint, infoHash: Uint8Array): Promise<PeerStream> {
-    const { socket, transport } = await this.open(to);
+  /**
+   * `prefer` is the transport to try first. The swarm alternates it after a failed attempt: a
+   * uTP-only libtorrent still accepts TCP and then hangs up, so "TCP connected" proves nothing.
+   */
+  async dial(to: Endpoint, infoHash: Uint8Array, prefer: 'tcp' | 'utp' = 'tcp'): Promise<PeerStream> {
+    const { socket, transport } = await this.open(to, prefer);
     const { encryption, policy } = this.options;
     if (!encryption || policy === 'disabled') return { socket, transport, encrypted: false };
     try {
@@ -33,12 +37,14 @@ export class Connector {
     }
   }
 
-  private async open(to: Endpoint): Promise<{ socket: TcpSocket; transport: 'tcp' | 'utp' }> {
+  private async open(to: Endpoint, prefer: 'tcp' | 'utp'): Promise<{ socket: TcpSocket; transport: 'tcp' | 'utp' }> {
+    const first = prefer === 'utp' && this.options.utp ? 'utp' : 'tcp';
+    const second = first === 'tcp' ? 'utp' : 'tcp';
     try {
-      return { socket: await this.openWith('tcp', to), transport: 'tcp' };
+      return { socket: await this.openWith(first, to), transport: first };
     } catch (error) {
-      if (!this.options.utp) throw error;
-      return { socket: await this.openWith('utp', to), transport: 'utp' };
+      if (second === 'utp' && !this.options.utp) throw error;
+      return { socket: await this.openWith(second, to), transport: second };
     }
   }
 

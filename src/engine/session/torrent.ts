@@ -126,7 +126,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.currentState = init.meta ? 'checking' : 'metadata';
     this.webSeeds = new WebSeedGroup(deps.platform.http, deps.clock);
     this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
-    this.swarm = new Swarm(this, (to) => deps.connector.dial(to, this.infoHash), deps.clock, deps.random, deps.swarmLimits, () => undefined);
+    this.swarm = new Swarm(this, (to, prefer) => deps.connector.dial(to, this.infoHash, prefer), deps.clock, deps.random, deps.swarmLimits, () => undefined);
     if (init.meta) this.meta = init.meta;
   }
 

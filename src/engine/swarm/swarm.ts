@@ -41,7 +41,7 @@ export class Swarm {
   constructor(
     private readonly ctx: TorrentContext,
     /** Opens a stream to a peer (TCP or uTP, encrypted or not: see peer/connector.ts). */
-    private readonly dialer: (to: Endpoint) => Promise<PeerStream>,
+    private readonly dialer: (to: Endpoint, prefer: 'tcp' | 'utp') => Promise<PeerStream>,
     private readonly clock: Clock,
     random: Random,
     private readonly limits: SwarmLimits,
@@ -121,7 +121,8 @@ export class Swarm {
 
   private dial(key: string, candidate: Candidate): void {
     this.connecting.add(key);
-    this.dialer({ host: candidate.host, port: candidate.port })
+    // After a failed attempt, lead with the other transport (see Connector.dial).
+    this.dialer({ host: candidate.host, port: candidate.port }, candidate.failures % 2 === 1 ? 'utp' : 'tcp')
       .then(({ socket, transport, encrypted }) => {
         this.connecting.delete(key);
         if (!this.active || this.sessions.has(key) || this.banned.has(key)) {
