@@ -6,14 +6,21 @@ import { toNetError } from '../src/platform/node/node-net-errors.js';
 import type { HostLog } from './log.js';
 import type { SendBudget } from './send-budget.js';
 
+/** A stream filling a DATA frame from several socket reads of one turn. */
+export interface PendingFlusher {
+  flushPending(): void;
+}
+
 export interface StreamContext {
   readonly limits: RelayLimits;
   /** The browser's per-stream receive window, from its HELLO. */
   readonly clientWindow: number;
   readonly budget: SendBudget;
   readonly log: HostLog;
-  /** Queue one frame on the WebSocket. */
+  /** Queue one frame on the WebSocket (in order; small ones leave batched at the end of the turn). */
   send(frame: Uint8Array): void;
+  /** Call `stream.flushPending()` at the end of this turn, before the batched frames leave. */
+  deferFlush(stream: PendingFlusher): void;
   /** Bytes the WebSocket has queued and not yet written to its socket. */
   wsBufferedAmount(): number;
   /** Send CLOSE for a stream and forget it. */

@@ -11,13 +11,19 @@ import { createConnection, createServer, type NetConnectOpts, type Server, type 
 import { ReceiveWindow } from '../src/relay/credit.js';
 import { encodeFrame, HEADER_BYTES, Op, RelayProtocolError, writeDataHeader, type CloseKind } from '../src/relay/protocol.js';
 import { normalizeAddress } from '../src/platform/node/node-net-errors.js';
-import { closeReason, type StreamContext } from './stream-context.js';
+import { closeReason, type PendingFlusher, type StreamContext } from './stream-context.js';
 import type { BudgetWaiter } from './send-budget.js';
 
 /** Node's write buffer per socket before write() reports back-pressure. */
 const SOCKET_HIGH_WATER_MARK = 256 * 1024;
+/**
+ * Node reads a socket into 64 KiB buffers. A read that filled one probably has more behind it
+ * in this poll, so its bytes start a DATA frame sized for maxDataBytes that later reads of the
+ * turn fill; a shorter read emptied the kernel's buffer and goes out in a frame of its own size.
+ */
+const FULL_READ_BYTES = 64 * 1024;
 
-export class TcpStream implements BudgetWaiter {
+export class TcpStream implements BudgetWaiter, PendingFlusher {
   readonly type = 'tcp';
   /** Bytes we may still send to the browser. */
   private sendCredit: number;
@@ -26,10 +32,18 @@ export class TcpStream implements BudgetWaiter {
   /** Read chunks waiting for credit, in order. */
   private held: Uint8Array[] = [];
   private heldBytes = 0;
+  /**
+   * The DATA frame being filled from this turn's reads (header written, payload from byte 5),
+   * sent when full or at the end of the turn: fewer, larger messages for the browser, whose
+   * cost is per message (and per BitTorrent message straddling two of them).
+   */
+  private pending: Buffer | undefined;
+  private pendingBytes = 0;
   private readonly receive: ReceiveWindow;
   /** Browser bytes written while Node's buffer was full: credited on 'drain'. */
   private awaitingDrain = 0;
   private socketPaused = false;
+  private corked = false;
   private remoteEnded = false;
   private endSent = false;
   private closing: { kind: CloseKind; message: string } | undefined;
@@ -73,9 +87,24 @@ export class TcpStream implements BudgetWaiter {
     this.receive.received(data.length, this.id);
     if (this.clientEnded) throw new RelayProtocolError(`stream ${this.id} sent DATA after END`);
     if (this.socket.destroyed) return; // the CLOSE we send (or sent) tells the browser
+    this.corkForThisTick();
     // The view points into the WebSocket message, which nobody else reuses: Node may keep it.
     if (this.socket.write(data) && this.awaitingDrain === 0) this.grant(this.receive.consumed(data.length));
     else this.awaitingDrain += data.length;
+  }
+
+  /**
+   * A BATCH from the browser often holds several small DATA frames for one stream (the
+   * engine's REQUESTs): corked until the message is dispatched, they leave in one write.
+   */
+  private corkForThisTick(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   end(): void {
@@ -100,6 +129,7 @@ export class TcpStream implements BudgetWaiter {
     clearTimeout(this.graceTimer);
     this.held = [];
     this.heldBytes = 0;
+    this.pending = undefined;
     this.ctx.budget.forget(this);
     this.ctx.budget.refund(this.unacked);
     this.unacked = 0;
@@ -137,6 +167,7 @@ export class TcpStream implements BudgetWaiter {
       this.pauseSocket();
       return;
     }
+    if ((this.remoteEnded && !this.endSent) || this.closing) this.flushPending();
     if (this.remoteEnded && !this.endSent) {
       this.endSent = true;
       this.ctx.send(encodeFrame({ op: Op.END, stream: this.id }));
@@ -161,23 +192,37 @@ export class TcpStream implements BudgetWaiter {
     return false;
   }
 
-  /** Returns how many bytes of `chunk` went out as DATA frames. */
+  /** Returns how many bytes of `chunk` were framed as DATA (sent, or in the pending frame). */
   private sendWithinCredit(chunk: Uint8Array): number {
-    const maxData = this.ctx.limits.maxDataBytes;
     let offset = 0;
     while (offset < chunk.length && this.canSend()) {
-      const n = Math.min(chunk.length - offset, this.sendCredit, maxData);
-      // allocUnsafe: every byte is written below, so zero-filling would be wasted work.
-      const frame = Buffer.allocUnsafe(HEADER_BYTES + n);
-      frame.set(chunk.subarray(offset, offset + n), HEADER_BYTES);
-      writeDataHeader(frame, this.id);
-      this.ctx.send(frame);
+      const left = chunk.length - offset;
+      if (!this.pending) {
+        const room = Math.min(this.sendCredit, this.ctx.limits.maxDataBytes);
+        // allocUnsafe: every byte sent is written below, so zero-filling would be wasted work.
+        this.pending = Buffer.allocUnsafe(HEADER_BYTES + (left >= FULL_READ_BYTES ? room : Math.min(room, left)));
+        this.pendingBytes = 0;
+        writeDataHeader(this.pending, this.id);
+      }
+      const n = Math.min(left, this.pending.length - HEADER_BYTES - this.pendingBytes);
+      this.pending.set(chunk.subarray(offset, offset + n), HEADER_BYTES + this.pendingBytes);
+      this.pendingBytes += n;
       this.sendCredit -= n;
       this.unacked += n;
       this.ctx.budget.spend(n);
       offset += n;
+      if (HEADER_BYTES + this.pendingBytes === this.pending.length) this.flushPending();
     }
+    if (this.pending) this.ctx.deferFlush(this);
     return offset;
+  }
+
+  /** Sends the DATA frame being filled, if any (end of turn, before END/CLOSE, when full). */
+  flushPending(): void {
+    const frame = this.pending;
+    if (!frame || this.gone) return;
+    this.pending = undefined;
+    if (this.pendingBytes > 0) this.ctx.send(frame.subarray(0, HEADER_BYTES + this.pendingBytes));
   }
 
   private hold(chunk: Uint8Array): void {

@@ -9,6 +9,11 @@ export interface RelayLimits {
   maxFrameBytes: number;
   /** Largest DATA payload; a write is split into frames of at most this size. */
   maxDataBytes: number;
+  /**
+   * Sending policy, not checked on receipt: frames shorter than this that one side produces in
+   * one event-loop turn travel together in one BATCH message; longer ones go alone.
+   */
+  batchFramesBelowBytes: number;
   /** Largest UDP payload in UDP_SEND / UDP_RECV (the IPv4 maximum). */
   maxDatagramBytes: number;
   /** Longest host name or address in an open frame (DNS names are at most 253 octets). */
@@ -48,6 +53,7 @@ export interface RelayLimits {
 export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxFrameBytes: 256 * 1024 + 64,
   maxDataBytes: 256 * 1024,
+  batchFramesBelowBytes: 64 * 1024,
   maxDatagramBytes: 65_507,
   maxHostBytes: 253,
   maxCloseMessageBytes: 200,

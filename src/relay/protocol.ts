@@ -1,13 +1,15 @@
 /**
- * The relay's binary frame codec (docs/relay-protocol.md). One WebSocket binary message is one
- * frame: `op u8, stream u32 (big-endian)`, then the op's fields. Every op has an exact length
+ * The relay's binary frame codec (docs/relay-protocol.md). A frame is `op u8, stream u32
+ * (big-endian)`, then the op's fields; a WebSocket binary message is one frame or a BATCH of
+ * them (batch.ts). Every op has an exact length
  * rule, checked before any field is read; anything else is a RelayProtocolError, which closes
  * the connection that sent it. Pure TypeScript: runs in the host (Node) and the browser.
  */
 import { fromUtf8Strict, readUint16BE, readUint32BE, utf8, writeUint16BE, writeUint32BE } from '../engine/util/bytes.js';
 import type { RelayLimits } from './limits.js';
 
-export const RELAY_PROTOCOL_VERSION = 1;
+/** 2: a message may be a BATCH of frames (batch.ts). Version 1 peers are refused at the hello. */
+export const RELAY_PROTOCOL_VERSION = 2;
 /** The WebSocket subprotocol both sides speak; the secret travels beside it as `secret.<hex>`. */
 export const RELAY_SUBPROTOCOL = 'torrentedge-relay.v1';
 export const SECRET_PROTOCOL_PREFIX = 'secret.';
@@ -31,6 +33,8 @@ export const Op = {
   ACCEPTED: 0x23,
   BOUND: 0x24,
   UDP_RECV: 0x25,
+  // both ways, a container, not a frame (batch.ts)
+  BATCH: 0x30,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 

@@ -1,2 +1,2 @@
-/** Hashing in the browser is WebCrypto: subtle.digest runs off the main thread. */
-export { WebCryptoHasher as BrowserHasher, WebCryptoHasher } from '../webcrypto-hasher.js';
+/** Hashing in the browser: whole pieces in a hash worker, small inputs with WebCrypto in place. */
+export { WorkerHasher as BrowserHasher, WorkerHasher, WORKER_HASHER_DEFAULTS, type WorkerHasherOptions } from './worker-hasher.js';

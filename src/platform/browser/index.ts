@@ -1,9 +1,9 @@
-/** The platform for the extension's offscreen document: relay sockets, OPFS, IndexedDB, WebCrypto. */
+/** The platform for the extension's offscreen document: relay sockets, OPFS, IndexedDB, a hash worker. */
 import type { Network, Platform } from '../interfaces/index.js';
-import { WebCryptoHasher } from '../webcrypto-hasher.js';
 import { FetchHttpClient, type FetchHttpOptions } from './fetch-http.js';
 import { IdbKeyValueStore } from './idb-kv.js';
 import { OpfsStorageManager, type OpfsStorageOptions } from './opfs-storage.js';
+import { WorkerHasher, type WorkerHasherOptions } from './worker-hasher.js';
 
 export interface BrowserPlatformOptions {
   /** Usually a RelayNetwork (relay-network.ts) connected to the native host. */
@@ -12,13 +12,16 @@ export interface BrowserPlatformOptions {
   dbName?: string;
   storage?: OpfsStorageOptions;
   http?: FetchHttpOptions;
+  hasher?: WorkerHasherOptions;
 }
 
 export interface BrowserPlatform extends Platform {
   kv: IdbKeyValueStore;
   /** Beyond openStorage: finished files as Files (getFile) and whole-root removal. */
   storage: OpfsStorageManager;
-  /** Closes storage (flushing every file) and the database. The network is the caller's to close. */
+  /** Piece hashing in a worker (sha1Transfer). */
+  hasher: WorkerHasher;
+  /** Closes storage (flushing every file), the hash worker and the database. The network is the caller's to close. */
   close(): Promise<void>;
 }
 
@@ -28,10 +31,11 @@ const MAX_RANDOM_VALUES = 65536;
 export async function createBrowserPlatform(options: BrowserPlatformOptions): Promise<BrowserPlatform> {
   const kv = await IdbKeyValueStore.open(options.dbName === undefined ? {} : { dbName: options.dbName });
   const storage = new OpfsStorageManager(options.storage);
+  const hasher = new WorkerHasher(options.hasher);
   return {
     network: options.network,
     http: new FetchHttpClient(options.http),
-    hasher: new WebCryptoHasher(),
+    hasher,
     kv,
     storage,
     openStorage: (root) => storage.open(root),
@@ -40,6 +44,7 @@ export async function createBrowserPlatform(options: BrowserPlatformOptions): Pr
       try {
         await storage.close();
       } finally {
+        hasher.close();
         kv.close();
       }
     },
@@ -57,5 +62,5 @@ export function randomBytes(length: number): Uint8Array {
 export { OpfsStorage, OpfsStorageManager, OPFS_STORAGE_DEFAULTS, type OpfsStorageOptions } from './opfs-storage.js';
 export { IdbKeyValueStore, IDB_KV_DEFAULTS, type IdbKeyValueStoreOptions } from './idb-kv.js';
 export { FetchHttpClient, FETCH_HTTP_DEFAULTS, type FetchHttpOptions } from './fetch-http.js';
-export { BrowserHasher } from './browser-hasher.js';
+export { BrowserHasher, WorkerHasher, WORKER_HASHER_DEFAULTS, type WorkerHasherOptions } from './browser-hasher.js';
 export { RelayNetwork } from './relay-network.js';

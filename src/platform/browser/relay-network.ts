@@ -6,9 +6,11 @@
  */
 import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../../relay/limits.js';
+import { decodeMessage, FrameBatcher } from '../../relay/batch.js';
 import {
   decodeFrame,
   encodeFrame,
+  HEADER_BYTES,
   HOST_STREAM_BIT,
   Op,
   RELAY_PROTOCOL_VERSION,
@@ -17,6 +19,7 @@ import {
   SECRET_PROTOCOL_PREFIX,
   type Frame,
 } from '../../relay/protocol.js';
+import { createNextTask } from './next-task.js';
 import { RelayTcpSocket, type RelayLink } from './relay-tcp-socket.js';
 import { RelayTcpListener, RelayUdpSocket } from './relay-udp-socket.js';
 
@@ -65,6 +68,13 @@ export class RelayNetwork implements Network, RelayLink {
   private readonly udpSockets = new Map<number, RelayUdpSocket>();
   private readonly disconnectListeners = new Set<(info: RelayDisconnect) => void>();
   private closed = false;
+  /**
+   * The frames of one turn (credits for what the engine took, its REQUESTs, ...) leave as one
+   * message: each message costs a WebSocket.send here and a task and an event in the host.
+   */
+  private readonly batcher: FrameBatcher;
+  private readonly onFrame = (frame: Frame): void => this.dispatch(frame);
+  private readonly flushBatch = (): void => this.batcher.flush();
 
   private constructor(
     private readonly ws: WebSocket,
@@ -74,6 +84,17 @@ export class RelayNetwork implements Network, RelayLink {
   ) {
     this.hostWindow = hello.window;
     this.maxData = Math.min(hello.maxData, limits.maxDataBytes);
+    const nextTask = createNextTask();
+    this.batcher = new FrameBatcher({
+      sendMessage: (message) => {
+        if (!this.closed && this.ws.readyState === OPEN) this.ws.send(message);
+      },
+      // A new task, not a microtask: host messages already queued (the main thread is busy
+      // with the engine) are handled first, so their credits and REQUESTs share one message.
+      schedule: () => nextTask(this.flushBatch),
+      maxMessageBytes: Math.min(limits.maxFrameBytes, HEADER_BYTES + this.maxData),
+      aloneFromBytes: limits.batchFramesBelowBytes,
+    });
     ws.onmessage = (event: MessageEvent) => this.onMessage(event.data);
     ws.onclose = (event: CloseEvent) => this.teardown(event.code, event.reason);
     ws.onerror = () => undefined; // a close event follows
@@ -165,6 +186,7 @@ export class RelayNetwork implements Network, RelayLink {
 
   /** Closes the WebSocket; every socket is closed with a NetError('closed'). */
   close(): void {
+    this.batcher.flush();
     if (this.ws.readyState <= OPEN) this.ws.close(1000, 'closed by the extension');
     this.teardown(1000, 'closed by the extension');
   }
@@ -178,7 +200,7 @@ export class RelayNetwork implements Network, RelayLink {
   // ---- RelayLink
 
   send(frame: Uint8Array): void {
-    if (!this.closed && this.ws.readyState === OPEN) this.ws.send(frame);
+    if (!this.closed) this.batcher.send(frame);
   }
 
   forget(id: number): void {
@@ -232,7 +254,7 @@ export class RelayNetwork implements Network, RelayLink {
     if (this.closed) return;
     try {
       if (!(data instanceof ArrayBuffer)) throw new RelayProtocolError('relay frames must be binary');
-      this.dispatch(decodeFrame(new Uint8Array(data), 'host', this.limits));
+      decodeMessage(new Uint8Array(data), 'host', this.limits, this.onFrame);
     } catch (error) {
       if (!(error instanceof RelayProtocolError)) throw error;
       this.ws.close(PROTOCOL_ERROR_CLOSE, error.message.slice(0, 120));
@@ -297,6 +319,7 @@ export class RelayNetwork implements Network, RelayLink {
     for (const socket of this.sockets.values()) socket.onLost(error);
     for (const udp of this.udpSockets.values()) udp.onClose();
     for (const { listener } of this.listeners.values()) listener.onClose();
+    this.batcher.clear();
     this.pending.clear();
     this.sockets.clear();
     this.udpSockets.clear();

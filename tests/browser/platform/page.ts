@@ -3,6 +3,8 @@ import { OpfsStorageManager } from '../../../src/platform/browser/opfs-storage.j
 import { IdbKeyValueStore, prefixUpperBound } from '../../../src/platform/browser/idb-kv.js';
 import { FetchHttpClient } from '../../../src/platform/browser/fetch-http.js';
 import { createBrowserPlatform, randomBytes } from '../../../src/platform/browser/index.js';
+import { WorkerHasher } from '../../../src/platform/browser/worker-hasher.js';
+import { createNextTask } from '../../../src/platform/browser/next-task.js';
 import { StorageError } from '../../../src/platform/interfaces/storage.js';
 import { NetError } from '../../../src/platform/interfaces/net.js';
 import type { Network } from '../../../src/platform/interfaces/net.js';
@@ -37,6 +39,8 @@ const api = {
   IdbKeyValueStore,
   FetchHttpClient,
   createBrowserPlatform,
+  WorkerHasher,
+  createNextTask,
   randomBytes,
   prefixUpperBound,
   utf8,

@@ -85,7 +85,9 @@ def main():
     info = make_torrent(folder)
     seed_port = ports[-1]
     handle = sessions[-1].add_torrent({"ti": info, "save_path": folder, "flags": lt.torrent_flags.seed_mode})
-    info_hash = str(info.info_hash())
+    # v1 infohash: libtorrent 2.0 makes hybrid torrents, and info_hash() would be the truncated v2
+    # hash, which no v1 client can verify metadata against (BEP 9 checks SHA-1 of the info dict).
+    info_hash = str(info.info_hashes().v1)
 
     commands = queue.Queue()
 
@@ -124,7 +126,7 @@ def main():
                     h = str(a.info_hash)
                     if not ready and h == info_hash and any(pt == seed_port for _, pt in peers):
                         ready = True
-                        emit({"type": "ready", "ports": ports, "seed_port": seed_port, "info_hash": info_hash})
+                        emit({"type": "ready", "ports": ports, "seed_port": seed_port, "info_hash": info_hash, "save_path": folder})
                     emit({"type": "peers", "hash": h, "node": i, "peers": peers})
                 elif a.category() & lt.alert.category_t.error_notification:
                     log("node %d: %s" % (i, a.message()))

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { encodeFrame, Op, RELAY_SUBPROTOCOL } from '../../../src/relay/protocol.js';
+import { encodeFrame, Op, RELAY_PROTOCOL_VERSION, RELAY_SUBPROTOCOL } from '../../../src/relay/protocol.js';
 import { RelayNetwork } from '../../../src/platform/browser/relay-network.js';
 import { EXTENSION_ORIGIN, HostProcess, relayProtocols, requireBuild, tryUpgrade, wsWithOrigin } from './helpers.js';
 
@@ -23,7 +23,7 @@ async function startHost(env: Record<string, string> = {}): Promise<{ host: Host
   return { host, port: ready.port, secret: ready.secret };
 }
 
-function hello(ws: WebSocket, version = 1): void {
+function hello(ws: WebSocket, version = RELAY_PROTOCOL_VERSION): void {
   ws.send(encodeFrame({ op: Op.HELLO, version, window: 1 << 20 }));
 }
 
@@ -51,10 +51,10 @@ describe('native messaging', () => {
     expect(again.secret).not.toBe(secret);
   });
 
-  it('ready says version 1', async () => {
+  it('ready says version 2 (BATCH messages)', async () => {
     const host = HostProcess.spawn();
     hosts.push(host);
-    expect((await host.ready()).version).toBe(1);
+    expect((await host.ready()).version).toBe(2);
   });
 
   it('ping is answered with pong', async () => {
@@ -144,7 +144,7 @@ describe('relay handshake', () => {
     hello(ws);
     const reply = await nextMessage(ws);
     expect(reply[0]).toBe(Op.HELLO_OK);
-    expect(reply.readUInt16BE(5)).toBe(1);
+    expect(reply.readUInt16BE(5)).toBe(RELAY_PROTOCOL_VERSION);
     ws.close();
   });
 
@@ -155,7 +155,7 @@ describe('relay handshake', () => {
     hello(ws, 7);
     const { code, reason } = await gone;
     expect(code).toBe(4002);
-    expect(reason).toMatch(/protocol 7 unsupported; host speaks 1/);
+    expect(reason).toMatch(/protocol 7 unsupported; host speaks 2/);
   });
 
   it('a frame before HELLO closes the connection', async () => {

@@ -5,7 +5,8 @@ import { WebSocket } from 'ws';
 import { HostLog } from '../../../native-host/log.js';
 import { RelayServer } from '../../../native-host/relay-server.js';
 import { relayLimits, type RelayLimits } from '../../../src/relay/limits.js';
-import { decodeFrame, encodeData, encodeFrame, Op, type Frame } from '../../../src/relay/protocol.js';
+import { decodeMessage } from '../../../src/relay/batch.js';
+import { encodeData, encodeFrame, Op, RELAY_PROTOCOL_VERSION, type Frame } from '../../../src/relay/protocol.js';
 import { EXTENSION_ORIGIN, relayProtocols } from './helpers.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
@@ -32,7 +33,7 @@ class RawClient {
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => {
-      this.frames.push(decodeFrame(new Uint8Array(data), 'host', relayLimits()));
+      decodeMessage(new Uint8Array(data), 'host', relayLimits(), (frame) => this.frames.push(frame));
       this.wake?.();
     });
     this.closed = new Promise((done) => ws.on('close', (code, reason) => done({ code, reason: reason.toString() })));
@@ -57,7 +58,7 @@ async function client(limits: Partial<RelayLimits> = {}): Promise<RawClient> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, relayProtocols(SECRET), { origin: EXTENSION_ORIGIN });
   await new Promise((done) => ws.once('open', done));
   const raw = new RawClient(ws);
-  raw.send({ op: Op.HELLO, version: 1, window: 1 << 20 });
+  raw.send({ op: Op.HELLO, version: RELAY_PROTOCOL_VERSION, window: 1 << 20 });
   await raw.next(Op.HELLO_OK);
   return raw;
 }
@@ -71,8 +72,8 @@ describe('relay limits', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, relayProtocols(SECRET), { origin: EXTENSION_ORIGIN });
     await new Promise((done) => ws.once('open', done));
     const raw = new RawClient(ws);
-    raw.send({ op: Op.HELLO, version: 1, window: 1 << 20 });
-    expect(await raw.next(Op.HELLO_OK)).toEqual({ op: Op.HELLO_OK, version: 1, window: 4096, maxData: 1024 });
+    raw.send({ op: Op.HELLO, version: RELAY_PROTOCOL_VERSION, window: 1 << 20 });
+    expect(await raw.next(Op.HELLO_OK)).toEqual({ op: Op.HELLO_OK, version: RELAY_PROTOCOL_VERSION, window: 4096, maxData: 1024 });
   });
 
   it('a stream beyond maxStreams is refused with a CLOSE naming the limit', async () => {

@@ -9,12 +9,16 @@ import { HostProcess, requireBuild, wsWithOrigin } from './helpers.js';
 
 let host: HostProcess;
 let relay: RelayNetwork;
+let relayUrl: string;
+let relaySecret: string;
 
 beforeAll(async () => {
   requireBuild();
   host = HostProcess.spawn();
   const ready = await host.ready();
-  relay = await RelayNetwork.connect({ url: `ws://127.0.0.1:${ready.port}`, secret: ready.secret, WebSocketImpl: wsWithOrigin() });
+  relayUrl = `ws://127.0.0.1:${ready.port}`;
+  relaySecret = ready.secret;
+  relay = await RelayNetwork.connect({ url: relayUrl, secret: relaySecret, WebSocketImpl: wsWithOrigin() });
 });
 
 afterAll(async () => {
@@ -106,6 +110,64 @@ describe('RelayNetwork through the host', () => {
     expect(rate).toBeGreaterThan(10); // catches stalls only; the rate is printed
     server.close();
   }, 60_000);
+
+  it("a fast peer's socket reads reach us coalesced into large DATA frames (not one per 64 KiB read)", async () => {
+    const size = 16 * 1024 * 1024;
+    const server = await listenLocal((s) => s.end(randomBytes(size)));
+    const socket = await relay.connect({ host: '127.0.0.1', port: server.port });
+    let got = 0;
+    let frames = 0;
+    await new Promise<void>((resolve) =>
+      socket.setHandlers({
+        data: (chunk) => {
+          got += chunk.length;
+          frames++;
+        },
+        close: () => resolve(),
+      }),
+    );
+    expect(got).toBe(size);
+    // One DATA frame per 64 KiB read would be 256; frames of up to 256 KiB are 64.
+    expect(size / frames).toBeGreaterThan(128 * 1024);
+    server.close();
+  }, 30_000);
+
+  it('small writes of one turn leave in one WebSocket message (a BATCH), and arrive in order', async () => {
+    let sends = 0;
+    const Counting = wsWithOrigin();
+    class CountingWebSocket extends (Counting as unknown as new (url: string, protocols?: string[]) => WebSocket) {
+      override send(data: Parameters<WebSocket['send']>[0]): void {
+        sends++;
+        super.send(data);
+      }
+    }
+    const echo = await listenLocal((s) => s.pipe(s));
+    const counted = await RelayNetwork.connect({
+      url: relayUrl,
+      secret: relaySecret,
+      WebSocketImpl: CountingWebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    const socket = await counted.connect({ host: '127.0.0.1', port: echo.port });
+    let echoed = '';
+    const done = deferred<void>();
+    socket.setHandlers({
+      data: (chunk) => {
+        echoed += Buffer.from(chunk).toString('latin1');
+        if (echoed.length === 100 * 3) done.resolve();
+      },
+      close: () => undefined,
+    });
+    const before = sends;
+    for (let i = 0; i < 100; i++) socket.write(Buffer.from(String(i % 10).repeat(3)));
+    await Promise.resolve();
+    expect(sends - before).toBe(0); // not a microtask: queued host messages go first
+    await new Promise((done) => setImmediate(done));
+    expect(sends - before).toBe(1);
+    await done.promise;
+    expect(echoed).toBe(Array.from({ length: 100 }, (_, i) => String(i % 10).repeat(3)).join(''));
+    counted.close();
+    echo.close();
+  });
 
   it('reports the peer address and port on connect', async () => {
     const server = await listenLocal(() => undefined);

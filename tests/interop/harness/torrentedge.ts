@@ -31,11 +31,13 @@ export interface OurDownloadOptions {
   peers?: readonly string[];
   seed?: boolean;
   extra?: readonly string[];
+  /** Leave the DHT on (the harness turns it off unless asked: most tests use trackers or --peer). */
+  dht?: boolean;
   wrapper?: readonly string[];
 }
 
 export function ourDownloadArgs(options: OurDownloadOptions, port: number): string[] {
-  const args = [CLI, 'download', options.source, '-o', options.out, '--port', String(port), '--json', '--no-dht', '--state-dir', options.stateDir];
+  const args = [CLI, 'download', options.source, '-o', options.out, '--port', String(port), '--json', ...(options.dht ? [] : ['--no-dht']), '--state-dir', options.stateDir];
   for (const peer of options.peers ?? []) args.push('--peer', peer);
   if (options.seed) args.push('--seed');
   args.push(...(options.extra ?? []));
@@ -59,6 +61,8 @@ export interface OurSeedOptions {
   stateDir: string;
   port?: number;
   extra?: readonly string[];
+  /** Leave the DHT on (the harness turns it off unless asked: most tests use trackers or --peer). */
+  dht?: boolean;
   /** When given, wait until this tracker has our `started` announce. */
   tracker?: Tracker;
   infoHash?: string;
@@ -68,7 +72,7 @@ export interface OurSeedOptions {
 export async function startOurSeeder(options: OurSeedOptions, readyTimeoutMs = 30_000): Promise<OurPeer> {
   assertCliBuilt();
   const port = options.port ?? (await freePort());
-  const args = [CLI, 'seed', options.torrent, options.dir, '--port', String(port), '--json', '--no-dht', '--state-dir', options.stateDir, ...(options.extra ?? [])];
+  const args = [CLI, 'seed', options.torrent, options.dir, '--port', String(port), '--json', ...(options.dht ? [] : ['--no-dht']), '--state-dir', options.stateDir, ...(options.extra ?? [])];
   const proc = spawnProcess(options.name, process.execPath, args, { logDir: options.logDir });
   await proc.waitForLine(/"type"\s*:\s*"listening"/, readyTimeoutMs, 'stdout');
   if (options.tracker) {
