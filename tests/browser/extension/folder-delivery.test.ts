@@ -89,6 +89,9 @@ describe('extension: delivery into a picked folder', () => {
 
 describe('extension: a folder without write permission', () => {
   const SIZE = 3 * 1024 * 1024 + 77;
+  let lapseProfile: Profile;
+  let lapseBrowser: ExtensionBrowser;
+  let lapseFolder: string;
 
   it('waits as "needs folder access", survives a refused grant, and delivers once the folder is handed over again', async () => {
     const src = await ws.dir('lapse-src');
@@ -100,6 +103,9 @@ describe('extension: a folder without write permission', () => {
     // --deny-permission-prompts: Chromium answers "Let site edit files?" with a refusal, as a
     // user clicking "Don't allow" would (an unanswered prompt hangs headless Chromium).
     const { profile, browser } = await freshBrowser('lapse', ['--deny-permission-prompts']);
+    lapseProfile = profile;
+    lapseBrowser = browser;
+    lapseFolder = picked;
     let options = await browser.openPage('extension-ui/options.html');
     await chooseFolderMode(options);
     await dropFolder(options, picked);
@@ -136,4 +142,15 @@ describe('extension: a folder without write permission', () => {
     expect(browser.pageErrors).toEqual([]);
     await seeder.proc.stop();
   }, 180_000);
+
+  it('after a browser restart the folder is remembered and asks for access again (no persistent grant without the prompt)', async () => {
+    expect(lapseBrowser, 'needs the previous test').toBeDefined();
+    await lapseBrowser.kill();
+    const again = await launchBrowser(lapseProfile, ['--deny-permission-prompts']);
+    browsers.push(again);
+    const options = await again.openPage('extension-ui/options.html');
+    const view = await waitForLocation(options, (v) => v.mode === 'folder' && v.access !== '', 10_000, 'the remembered folder');
+    expect(view).toMatchObject({ folder: basename(lapseFolder), access: 'prompt', grantButton: true });
+    expect(again.pageErrors).toEqual([]);
+  }, 60_000);
 });

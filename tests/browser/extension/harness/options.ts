@@ -35,7 +35,7 @@ export async function locationView(page: Page): Promise<LocationView> {
     access: section.getAttribute('data-access') ?? '',
     folder: section.querySelector('.folder-name')?.textContent ?? '',
     message: section.querySelector('.location-message')?.textContent ?? '',
-    grantButton: Array.from(section.querySelectorAll("button")).some((b) => b.textContent?.trim() === 'Grant access again'),
+    grantButton: Array.from(section.querySelectorAll('button')).some((b) => b.textContent?.trim() === 'Grant access again'),
   }));
 }
 
