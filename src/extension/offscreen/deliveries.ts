@@ -159,7 +159,7 @@ export class Deliveries {
     console.warn(`TorrentEdge: could not deliver ${hex}: ${message}`);
     this.failedAt.set(hex, Date.now());
     this.busy.delete(hex);
-    this.setStatus(hex, { target, state: 'failed', message: `${message} Tried again in a minute.`.replace(/\.\. /, '. ') });
+    this.setStatus(hex, { target, state: 'failed', message: `${message.replace(/\.?$/, '.')} Tried again in a minute.` });
   }
 }
 
