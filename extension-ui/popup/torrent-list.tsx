@@ -1,10 +1,11 @@
 /** The compact torrent list. Names come from torrents: rendered as text, never as markup. */
-import type { Command, CommandResult, Snapshot, TorrentStats } from '../../src/extension/messages.js';
+import type { Command, CommandResult, Snapshot, TorrentRow } from '../../src/extension/messages.js';
+import { DeliveryLine } from './delivery-line.js';
 import { formatBytes, formatPercent, formatRate, stateLabel } from './format.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
 
-function TorrentRow(props: { torrent: TorrentStats; send: Send }) {
+function TorrentItem(props: { torrent: TorrentRow; send: Send }) {
   const t = props.torrent;
   const paused = t.state === 'paused';
   const nameId = `name-${t.infoHash}`;
@@ -26,6 +27,7 @@ function TorrentRow(props: { torrent: TorrentStats; send: Send }) {
         <span>{t.peers} peers</span>
       </div>
       {t.error && <p class="torrent-error">{t.error}</p>}
+      <DeliveryLine delivery={t.delivery} />
       <div class="torrent-actions">
         {paused || t.state === 'error' ? (
           <button type="button" onClick={() => act({ type: 'resume', infoHash: t.infoHash })} aria-describedby={nameId}>
@@ -58,7 +60,7 @@ export function TorrentList(props: { snapshot: Snapshot; send: Send }) {
   return (
     <ul class="torrents" aria-label="Torrents">
       {torrents.map((t) => (
-        <TorrentRow key={t.infoHash} torrent={t} send={props.send} />
+        <TorrentItem key={t.infoHash} torrent={t} send={props.send} />
       ))}
     </ul>
   );

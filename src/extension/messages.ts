@@ -34,7 +34,9 @@ export type Command =
   | { type: 'pause'; infoHash: string }
   | { type: 'resume'; infoHash: string }
   | { type: 'remove'; infoHash: string; deleteData: boolean }
-  | { type: 'getSnapshot' };
+  | { type: 'getSnapshot' }
+  /** The download location, or the folder's permission, changed: try waiting deliveries now. */
+  | { type: 'deliveryFolderChanged' };
 
 export type CommandResult =
   | { ok: true; infoHash?: string }
@@ -50,9 +52,23 @@ export interface HostStatus {
   installCommand: string;
 }
 
+/** Where a finished torrent's files are going (delivery-folder.ts: Downloads or a picked folder). */
+export interface DeliveryStatus {
+  target: 'downloads' | 'folder';
+  /** needs-access: waiting for the user to grant the folder again; nothing is lost meanwhile. */
+  state: 'copying' | 'needs-access' | 'failed' | 'delivered';
+  /** Words to show as they are. */
+  message: string;
+  copied?: number;
+  total?: number;
+}
+
+/** A torrent as pages show it: the engine's stats plus the extension's delivery of its files. */
+export type TorrentRow = TorrentStats & { delivery?: DeliveryStatus };
+
 /** Torrents as the engine reports them, plus host state: everything a page shows. */
 export interface Snapshot {
-  torrents: TorrentStats[];
+  torrents: TorrentRow[];
   host: HostStatus;
   /** True until the offscreen document has reported its first list. */
   starting: boolean;
@@ -92,7 +108,7 @@ export type WorkerToOffscreen =
 export type OffscreenToWorker =
   | { type: 'hello' }
   | { type: 'result'; id: number; result: CommandResult }
-  | { type: 'torrents'; torrents: TorrentStats[] }
+  | { type: 'torrents'; torrents: TorrentRow[] }
   | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
   | { type: 'keepalive' };
 
@@ -100,7 +116,7 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot';
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged';
 }
 
 export function hasType<T extends { type: string }>(value: unknown): value is T {

@@ -1,13 +1,21 @@
 /**
- * Finished torrents go to the browser's Downloads folder once: each wanted file as a blob: URL
- * over its OPFS copy, downloaded by the service worker (offscreen documents lack
- * chrome.downloads) to `<name>` or `<name>/<path>`, as the CLI lays files out. Seeding keeps
- * reading the OPFS copy. The delivered mark is kept in IndexedDB so a restart does not deliver
- * twice; a failed delivery is tried again later.
+ * Finished torrents reach the user once, where options say (delivery-folder.ts):
+ * - Downloads (default): each wanted file as a blob: URL over its OPFS copy, downloaded by the
+ *   service worker (offscreen documents lack chrome.downloads) to `<name>` or `<name>/<path>`.
+ * - A picked folder: this document copies the files from OPFS into it (folder-copy.ts) when
+ *   Chromium says it may write there. Without that permission (it lapses when the last
+ *   extension page closes, and at every browser restart unless the user allowed it on every
+ *   visit) the torrent waits as "needs folder access" until a page grants it again and sends
+ *   `deliveryFolderChanged`. Nothing is lost meanwhile: the files stay in OPFS.
+ * Seeding keeps reading the OPFS copy. The delivered mark is kept in IndexedDB so a restart
+ * does not deliver twice; a failed delivery is tried again later.
  */
 import type { Torrent } from '../../engine/session/torrent.js';
+import type { TorrentStats } from '../../engine/session/types.js';
 import { errorMessage } from '../../engine/util/errors.js';
-import type { DeliveryFile, OffscreenToWorker } from '../messages.js';
+import { folderPermission, loadDeliverySetting, type DeliverySetting } from '../delivery-folder.js';
+import type { DeliveryFile, DeliveryStatus, OffscreenToWorker, TorrentRow } from '../messages.js';
+import { copyIntoFolder, FolderCopyError } from './folder-copy.js';
 import type { SavedTorrents } from './saved-torrents.js';
 
 export const DELIVERY_RETRY_MS = 60_000;
@@ -16,6 +24,9 @@ export interface DeliveryDeps {
   getFile(root: string, path: string): Promise<File>;
   saved: SavedTorrents;
   send(message: OffscreenToWorker): boolean;
+  /** A status changed: publish the list. */
+  changed(): void;
+  loadSetting?(): Promise<DeliverySetting>;
 }
 
 interface InFlight {
@@ -27,9 +38,21 @@ export class Deliveries {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly busy = new Set<string>();
   private readonly failedAt = new Map<string, number>();
+  private readonly statuses = new Map<string, DeliveryStatus>();
   private nextId = 1;
 
   constructor(private readonly deps: DeliveryDeps) {}
+
+  /** The torrent's stats with where its files stand, for the pages. */
+  decorate(stats: TorrentStats): TorrentRow {
+    const delivery = this.statuses.get(stats.infoHash);
+    return delivery ? { ...stats, delivery } : stats;
+  }
+
+  /** The user changed the location or granted access: waiting and failed deliveries go now. */
+  retryAll(): void {
+    this.failedAt.clear();
+  }
 
   /** Deliver a finished torrent's files unless that was done before. */
   async consider(torrent: Torrent): Promise<void> {
@@ -38,32 +61,68 @@ export class Deliveries {
     const failed = this.failedAt.get(hex);
     if (failed !== undefined && Date.now() - failed < DELIVERY_RETRY_MS) return;
     this.busy.add(hex);
-    const urls: string[] = [];
     try {
-      if (await this.deps.saved.isDelivered(hex)) {
-        this.busy.delete(hex);
-        return;
-      }
-      const stats = torrent.stats();
-      const files: DeliveryFile[] = [];
-      for (const file of stats.files) {
-        if (file.priority === 0) continue;
-        const blob = await this.deps.getFile(torrent.destination, file.path);
-        const url = URL.createObjectURL(blob);
-        urls.push(url);
-        files.push({ url, filename: file.path });
-      }
+      if (await this.deps.saved.isDelivered(hex)) return void this.busy.delete(hex);
+      const files = torrent.stats().files.filter((f) => f.priority !== 0);
       if (files.length === 0) {
         await this.deps.saved.markDelivered(hex);
+        return void this.busy.delete(hex);
+      }
+      const setting = await (this.deps.loadSetting ?? loadDeliverySetting)();
+      if (setting.mode === 'folder' && setting.folder) await this.toFolder(torrent, setting.folder, files);
+      else await this.toDownloads(torrent, files);
+    } catch (error) {
+      this.fail(hex, 'downloads', errorMessage(error));
+    }
+  }
+
+  // --- a picked folder ----------------------------------------------------------------------
+
+  private async toFolder(torrent: Torrent, folder: NonNullable<DeliverySetting['folder']>, files: readonly { path: string; length: number }[]): Promise<void> {
+    const hex = torrent.infoHashHex;
+    if ((await folderPermission(folder)) !== 'granted') {
+      this.setStatus(hex, { target: 'folder', state: 'needs-access', message: needsAccess(folder.name) });
+      this.busy.delete(hex);
+      return;
+    }
+    const copying = (copied: number, total: number): void =>
+      this.setStatus(hex, { target: 'folder', state: 'copying', message: `Copying into “${folder.name}”…`, copied, total });
+    copying(0, files.reduce((n, f) => n + f.length, 0));
+    try {
+      await copyIntoFolder(folder, hex, files, { getFile: (path) => this.deps.getFile(torrent.destination, path), progress: copying });
+      await this.deps.saved.markDelivered(hex);
+      this.failedAt.delete(hex);
+      this.setStatus(hex, { target: 'folder', state: 'delivered', message: `In “${folder.name}”.` });
+      this.busy.delete(hex);
+    } catch (error) {
+      if (error instanceof FolderCopyError && error.kind === 'needs-access') {
+        this.setStatus(hex, { target: 'folder', state: 'needs-access', message: error.message });
         this.busy.delete(hex);
         return;
       }
+      this.fail(hex, 'folder', errorMessage(error));
+    }
+  }
+
+  // --- the Downloads folder -------------------------------------------------------------------
+
+  private async toDownloads(torrent: Torrent, files: readonly { path: string }[]): Promise<void> {
+    const hex = torrent.infoHashHex;
+    const urls: string[] = [];
+    try {
+      const list: DeliveryFile[] = [];
+      for (const file of files) {
+        const url = URL.createObjectURL(await this.deps.getFile(torrent.destination, file.path));
+        urls.push(url);
+        list.push({ url, filename: file.path });
+      }
       const deliveryId = this.nextId++;
-      if (!this.deps.send({ type: 'deliver', deliveryId, infoHash: hex, files })) throw new Error('the service worker is not connected');
+      if (!this.deps.send({ type: 'deliver', deliveryId, infoHash: hex, files: list })) throw new Error('the service worker is not connected');
       this.inFlight.set(deliveryId, { infoHash: hex, urls });
+      this.setStatus(hex, { target: 'downloads', state: 'copying', message: 'Saving to Downloads…' });
     } catch (error) {
       for (const url of urls) URL.revokeObjectURL(url);
-      this.fail(hex, errorMessage(error));
+      throw error;
     }
   }
 
@@ -72,10 +131,11 @@ export class Deliveries {
     if (!flight) return;
     this.inFlight.delete(deliveryId);
     for (const url of flight.urls) URL.revokeObjectURL(url);
-    if (!ok) return this.fail(flight.infoHash, error ?? 'download failed');
+    if (!ok) return this.fail(flight.infoHash, 'downloads', error ?? 'download failed');
     try {
       await this.deps.saved.markDelivered(flight.infoHash);
       this.failedAt.delete(flight.infoHash);
+      this.setStatus(flight.infoHash, { target: 'downloads', state: 'delivered', message: 'In Downloads.' });
     } finally {
       this.busy.delete(flight.infoHash);
     }
@@ -90,9 +150,19 @@ export class Deliveries {
     }
   }
 
-  private fail(hex: string, message: string): void {
-    console.warn(`TorrentEdge: could not deliver ${hex} to Downloads: ${message}`);
+  private setStatus(hex: string, status: DeliveryStatus): void {
+    this.statuses.set(hex, status);
+    this.deps.changed();
+  }
+
+  private fail(hex: string, target: DeliveryStatus['target'], message: string): void {
+    console.warn(`TorrentEdge: could not deliver ${hex}: ${message}`);
     this.failedAt.set(hex, Date.now());
     this.busy.delete(hex);
+    this.setStatus(hex, { target, state: 'failed', message: `${message.replace(/\.?$/, '.')} Tried again in a minute.` });
   }
+}
+
+function needsAccess(folder: string): string {
+  return `Needs folder access: open TorrentEdge options and grant access to “${folder}” again. The files wait until then.`;
 }

@@ -104,6 +104,10 @@ export class EngineSession {
         case 'getSnapshot':
           this.deps.changed();
           return { ok: true };
+        case 'deliveryFolderChanged':
+          this.deps.deliveries.retryAll();
+          this.reconsiderDeliveries();
+          return { ok: true };
       }
     } catch (error) {
       return { ok: false, error: errorMessage(error) };

@@ -21,10 +21,10 @@ async function main(): Promise<void> {
   let link: WorkerLink | null = null;
   const send: WorkerLink['send'] = (message) => link?.send(message) ?? false;
 
-  const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send });
   let engine: EngineSession | null = null;
+  const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon() });
   const publisher = new SnapshotPublisher(
-    () => engine?.stats() ?? [],
+    () => (engine?.stats() ?? []).map((t) => deliveries.decorate(t)),
     (torrents) => send({ type: 'torrents', torrents }),
   );
   engine = new EngineSession({

@@ -21,8 +21,17 @@ export interface Profile {
   remove(): Promise<void>;
 }
 
+export interface ProfileOptions {
+  /**
+   * The site setting "Allow editing files" (content setting `file_system_write_guard` = allow)
+   * for the extension: a folder the user hands over (picked or dropped) is writable without the
+   * "Let site edit files?" prompt, which headless Chromium cannot show.
+   */
+  allowFileEditing?: boolean;
+}
+
 /** A fresh user-data-dir whose downloads land in `<dir>/../downloads` without asking. */
-export async function makeProfile(label: string): Promise<Profile> {
+export async function makeProfile(label: string, options: ProfileOptions = {}): Promise<Profile> {
   const base = await mkdtemp(join(tmpdir(), `torrentedge-ext-${label}-`));
   const dir = join(base, 'profile');
   const downloads = join(base, 'downloads');
@@ -31,6 +40,9 @@ export async function makeProfile(label: string): Promise<Profile> {
   const prefs = {
     download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true },
     savefile: { default_directory: downloads },
+    ...(options.allowFileEditing
+      ? { profile: { content_settings: { exceptions: { file_system_write_guard: { [`${EXTENSION_ORIGIN},*`]: { setting: 1 } } } } } }
+      : {}),
   };
   await writeFile(join(dir, 'Default', 'Preferences'), JSON.stringify(prefs));
   return {
@@ -59,7 +71,7 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(profile: Profile): Promise<ExtensionBrowser> {
+export async function launchBrowser(profile: Profile, extraArgs: readonly string[] = []): Promise<ExtensionBrowser> {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -75,6 +87,7 @@ export async function launchBrowser(profile: Profile): Promise<ExtensionBrowser>
       '--disable-sync',
       `--load-extension=${DIST}`,
       `--disable-extensions-except=${DIST}`,
+      ...extraArgs,
     ],
   });
   const pid = browser.process()?.pid ?? -1;
