@@ -2,9 +2,10 @@
 import { mount } from './mount.js';
 import { useEngine } from './engine-link.js';
 import { HostStatusLine } from './host-banner.js';
+import { NetworkSettingsSection } from './network-settings.js';
 
 function Options() {
-  const { snapshot } = useEngine();
+  const { snapshot, send } = useEngine();
   return (
     <main>
       <h1>TorrentEdge options</h1>
@@ -12,6 +13,7 @@ function Options() {
         <h2 id="host-title">Native host</h2>
         <HostStatusLine host={snapshot.host} />
       </section>
+      <NetworkSettingsSection snapshot={snapshot} send={send} />
     </main>
   );
 }
