@@ -10,12 +10,11 @@ import type { Page } from 'puppeteer';
 import { makeSingleFile, sha256File } from '../../interop/harness/data.js';
 import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent, type MadeTorrent } from '../../interop/harness/make-torrent.js';
-import { startOurDownload } from '../../interop/harness/torrentedge.js';
 import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
 import { ensureBuilt } from './harness/build.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
-import { saveNetworkSettings, showPeersOf, storedNetworkSettings, waitForPeerRow } from './harness/dashboard.js';
+import { peerRows, saveNetworkSettings, showPeersOf, storedNetworkSettings, waitForPeerRow } from './harness/dashboard.js';
 import { waitForDownloadedFile } from './harness/files.js';
 import { addByTyping, rows, waitForRow } from './harness/popup.js';
 import { startDhtSeeder, startPrivateDht, type PrivateDht } from './harness/private-dht.js';
@@ -58,6 +57,15 @@ async function payload(label: string, trackers: readonly string[], size = SIZE):
   return { dir, file, torrent };
 }
 
+/** Waits for the torrent to seed; on timeout the message also shows its peers as the dashboard had them. */
+async function waitSeeding(infoHash: string, timeoutMs: number, what: string): Promise<void> {
+  try {
+    await waitForRow(dashboard, (r) => r.infoHash === infoHash && r.state === 'seeding', timeoutMs, what);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; peers: ${JSON.stringify(await peerRows(dashboard).catch(() => []))}`);
+  }
+}
+
 async function expectDelivered(name: string, original: string, size: number): Promise<void> {
   const delivered = join(profile.downloads, name);
   await waitForDownloadedFile(delivered, size, 60_000);
@@ -93,7 +101,7 @@ describe('extension: network settings and real-world swarms', () => {
     const peer = await waitForPeerRow(dashboard, (r) => r.address === `127.0.0.1:${seeder.port}`, 90_000, 'the DHT seeder in the peers view');
     expect(peer).toMatchObject({ source: 'dht', transport: 'tcp' });
     expect(peer.cells[2]).toBe('DHT');
-    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the DHT torrent to complete');
+    await waitSeeding(torrent.infoHash, 90_000, 'the DHT torrent to complete');
     await expectDelivered('dht-only.bin', file, SIZE);
     await seeder.proc.stop();
   }, 200_000);
@@ -108,34 +116,29 @@ describe('extension: network settings and real-world swarms', () => {
     const peer = await waitForPeerRow(dashboard, (r) => r.address === seeder.address, 90_000, 'the uTP-only seeder in the peers view');
     expect(peer).toMatchObject({ source: 'tracker', transport: 'utp' });
     expect(peer.cells[3]).toBe('uTP');
-    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the uTP torrent to complete');
+    await waitSeeding(torrent.infoHash, 90_000, 'the uTP torrent to complete');
     await expectDelivered('utp-only.bin', file, SIZE);
     await seeder.proc.stop();
   }, 200_000);
 
 
 
-  it('uTP through the relay runs at a sane rate next to the Node CLI against the same uTP-only seeder', async () => {
+  it('uTP through the relay runs at a sane rate (32 MiB from a uTP-only libtorrent seeder)', async () => {
+    // For comparison, bench/utp (libtorrent→ours over node:dgram, no relay) measured 5.5 MB/s here.
     const BIG = 32 * 1024 * 1024;
     const { dir, file, torrent } = await payload('utp-speed', [], BIG);
     const seeder = await startLibtorrentSeeder({ name: 'lt-seed-utp-speed', logDir: ws.logDir, save: dir, torrent: torrent.path, transport: 'utp-only' });
-
-    const cliOut = await ws.dir('utp-speed-cli');
-    const cliStart = Date.now();
-    const cli = await startOurDownload({ name: 'ours-utp-speed', logDir: ws.logDir, source: torrent.path, out: cliOut, stateDir: await ws.dir('utp-speed-state'), peers: [seeder.address] });
-    expect(await cli.proc.waitForExit(120_000), cli.proc.tail()).toEqual({ code: 0, signal: null });
-    const cliSeconds = (Date.now() - cliStart) / 1000;
-
     const start = Date.now();
     await addByTyping(dashboard, `magnet:?xt=urn:btih:${torrent.infoHash}&dn=utp-speed.bin&x.pe=${seeder.address}`);
-    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 180_000, 'the uTP speed torrent to complete');
+    await showPeersOf(dashboard, torrent.infoHash);
+    await waitForPeerRow(dashboard, (r) => r.address === seeder.address && r.transport === 'utp', 60_000, 'the uTP connection');
+    await waitSeeding(torrent.infoHash, 180_000, 'the uTP speed torrent to complete');
     const seconds = (Date.now() - start) / 1000;
-    const mbps = (s: number): string => (BIG / s / 1e6).toFixed(1);
-    console.log(`uTP from libtorrent, 32 MiB: extension over the relay ${mbps(seconds)} MB/s (${seconds.toFixed(1)} s), Node CLI ${mbps(cliSeconds)} MB/s (${cliSeconds.toFixed(1)} s)`);
+    console.log(`uTP from libtorrent through the relay, 32 MiB: ${(BIG / seconds / 1e6).toFixed(1)} MB/s (${seconds.toFixed(1)} s from add to verified)`);
     expect(BIG / seconds, 'bytes/s over the relay').toBeGreaterThan(1e6);
     await expectDelivered('utp-speed.bin', file, BIG);
     await seeder.proc.stop();
-  }, 360_000);
+  }, 240_000);
 
   it('with encryption set to required, a seeder that requires encryption (named in the magnet) is downloaded from; the peer shows encrypted TCP', async () => {
     // libtorrent "forced" with the default allowed_enc_level picks plaintext after the MSE
@@ -151,7 +154,7 @@ describe('extension: network settings and real-world swarms', () => {
     const peer = await waitForPeerRow(dashboard, (r) => r.address === seeder.address, 90_000, 'the forced-encryption seeder in the peers view');
     expect(peer).toMatchObject({ source: 'manual', transport: 'tcp', encrypted: 'true' });
     expect(peer.cells[4]).toBe('Yes');
-    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the encrypted torrent to complete');
+    await waitSeeding(torrent.infoHash, 90_000, 'the encrypted torrent to complete');
     await expectDelivered('forced-enc.bin', file, SIZE);
     await seeder.proc.stop();
   }, 200_000);
