@@ -1,7 +1,7 @@
 /**
  * UDP streams on the host: one node:dgram socket per stream. UDP is lossy by contract, so
  * there is no credit: datagrams for the browser are dropped while the WebSocket has more than
- * limits.maxBufferedBytesTotal queued, and sends beyond limits.maxPendingUdpSends are dropped.
+ * limits.maxBufferedBytesTotal queued, and sends beyond limits.maxPendingUdpBytes are dropped.
  */
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -11,7 +11,7 @@ import type { StreamContext } from './stream-context.js';
 
 export class UdpStream {
   readonly type = 'udp';
-  private pendingSends = 0;
+  private pendingBytes = 0;
   private gone = false;
   /** Datagrams dropped because the browser was not keeping up (stats). */
   dropped = 0;
@@ -48,25 +48,33 @@ export class UdpStream {
       socket.once('error', onError);
       socket.bind(port, host, () => {
         socket.off('error', onError);
+        // Best effort: the OS caps (or refuses) sizes beyond its maximum; the default still works.
+        try {
+          socket.setRecvBufferSize(ctx.limits.udpSocketBufferBytes);
+          socket.setSendBufferSize(ctx.limits.udpSocketBufferBytes);
+        } catch {
+          // Keep the default buffers.
+        }
         resolve({ udp: new UdpStream(ctx, id, socket), port: socket.address().port });
       });
     });
   }
 
   send(data: Uint8Array, host: string, port: number): void {
-    if (this.gone || this.pendingSends >= this.ctx.limits.maxPendingUdpSends) {
+    if (this.gone || this.pendingBytes + data.length > this.ctx.limits.maxPendingUdpBytes) {
       this.dropped++;
       return;
     }
-    this.pendingSends++;
+    const bytes = data.length;
+    this.pendingBytes += bytes;
     try {
       // `data` is a view of the WebSocket message, which nothing reuses: dgram may keep it
       // while it resolves `host`. Resolution failures are dropped like any lost datagram.
       this.socket.send(data, port, host, () => {
-        this.pendingSends--;
+        this.pendingBytes -= bytes;
       });
     } catch {
-      this.pendingSends--;
+      this.pendingBytes -= bytes;
       this.dropped++;
     }
   }

@@ -4,6 +4,7 @@ import { AddForm } from './add-form.js';
 import { useEngine } from './engine-link.js';
 import { HostBanner } from './host-banner.js';
 import { TorrentList } from './torrent-list.js';
+import { PeersPanel } from './peers-panel.js';
 
 function Dashboard() {
   const { snapshot, send } = useEngine();
@@ -13,6 +14,7 @@ function Dashboard() {
       <HostBanner host={snapshot.host} />
       <AddForm send={send} />
       <TorrentList snapshot={snapshot} send={send} />
+      <PeersPanel snapshot={snapshot} send={send} />
     </main>
   );
 }

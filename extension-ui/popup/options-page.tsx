@@ -3,6 +3,7 @@ import { mount } from './mount.js';
 import { useEngine } from './engine-link.js';
 import { HostStatusLine } from './host-banner.js';
 import { DownloadLocation } from './download-location.js';
+import { NetworkSettingsSection } from './network-settings.js';
 
 function Options() {
   const { snapshot, send } = useEngine();
@@ -14,6 +15,7 @@ function Options() {
         <HostStatusLine host={snapshot.host} />
       </section>
       <DownloadLocation snapshot={snapshot} send={send} />
+      <NetworkSettingsSection snapshot={snapshot} send={send} />
     </main>
   );
 }

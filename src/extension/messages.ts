@@ -7,9 +7,11 @@
  * the offscreen document builds the torrent list, the service worker adds the native host's
  * status (it owns the native port). Every message is a discriminated union on `type`.
  */
-import type { TorrentStats } from '../engine/session/types.js';
+import type { PeerStats, TorrentStats } from '../engine/session/types.js';
+import type { NetworkSettings, NetworkSettingsInput, SettingsField } from './settings.js';
 
 export type { TorrentStats } from '../engine/session/types.js';
+export type { NetworkSettings, NetworkSettingsInput } from './settings.js';
 
 /** Port names used with chrome.runtime.connect. */
 export const UI_PORT = 'ui';
@@ -36,11 +38,15 @@ export type Command =
   | { type: 'remove'; infoHash: string; deleteData: boolean }
   | { type: 'getSnapshot' }
   /** The download location, or the folder's permission, changed: try waiting deliveries now. */
-  | { type: 'deliveryFolderChanged' };
+  | { type: 'deliveryFolderChanged' }
+  /** Validated and stored by the service worker; the engine restarts with them (settings.ts). */
+  | { type: 'setNetworkSettings'; input: NetworkSettingsInput }
+  /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
+  | { type: 'watchPeers'; infoHash: string | null };
 
 export type CommandResult =
   | { ok: true; infoHash?: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField, string>> };
 
 // --- state ---------------------------------------------------------------------------------
 
@@ -72,6 +78,26 @@ export interface Snapshot {
   host: HostStatus;
   /** True until the offscreen document has reported its first list. */
   starting: boolean;
+  /** The network settings in force (absent until the service worker has read them). */
+  networkSettings?: NetworkSettings;
+  /** Peers of the torrents some page watches (`watchPeers`), by infohash. */
+  peers?: Record<string, PeerView[]>;
+}
+
+/** One connected peer as the dashboard shows it (derived from the engine's PeerStats). */
+export interface PeerView {
+  address: string;
+  client?: string;
+  source: PeerStats['source'];
+  transport: 'tcp' | 'utp';
+  encrypted: boolean;
+  incoming: boolean;
+  downloadRate: number;
+  uploadRate: number;
+  /** 0..1 of the torrent the peer has. */
+  progress: number;
+  /** The engine's flag letters (D/d, U/u, S, I, E, P). */
+  flags: string;
 }
 
 // --- UI ⇄ service worker (port "ui") ----------------------------------------------------------
@@ -103,12 +129,16 @@ export interface DeliveryFile {
 export type WorkerToOffscreen =
   | { type: 'relay'; relay: RelayInfo | null; host: HostStatus }
   | { type: 'command'; id: number; command: Command }
-  | { type: 'delivered'; deliveryId: number; ok: boolean; error?: string };
+  | { type: 'delivered'; deliveryId: number; ok: boolean; error?: string }
+  /** Sent before the first `relay` and on every change: the Client is (re)created with these. */
+  | { type: 'networkSettings'; settings: NetworkSettings }
+  /** Torrents whose peers the pages show. */
+  | { type: 'watchPeers'; infoHashes: string[] };
 
 export type OffscreenToWorker =
   | { type: 'hello' }
   | { type: 'result'; id: number; result: CommandResult }
-  | { type: 'torrents'; torrents: TorrentRow[] }
+  | { type: 'torrents'; torrents: TorrentRow[]; peers?: Record<string, PeerView[]> }
   | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
   | { type: 'keepalive' };
 
@@ -116,7 +146,12 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged';
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type);
+}
+
+/** Commands of the network settings and the peers view (handled by the service worker). */
+function isNetworkCommandType(type: unknown): boolean {
+  return type === 'setNetworkSettings' || type === 'watchPeers';
 }
 
 export function hasType<T extends { type: string }>(value: unknown): value is T {

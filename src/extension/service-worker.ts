@@ -14,11 +14,13 @@ import {
   type Command,
   type CommandResult,
   type OffscreenToWorker,
+  type Snapshot,
   type UiEvent,
   type UiRequest,
   type WorkerToOffscreen,
 } from './messages.js';
 import { NativeHost } from './native-port.js';
+import { NetworkControl } from './network-control.js';
 import { ensureOffscreen } from './offscreen-lifecycle.js';
 
 /** A command not answered in this time (engine not up) is reported to the page as failed. */
@@ -28,6 +30,8 @@ const RECREATE_DELAY_MS = 1_000;
 const WATCHDOG_ALARM = 'torrentedge-watchdog';
 
 const native = new NativeHost();
+// Settings changes reach pages in the next snapshot, which the offscreen document sends on request.
+const network = new NetworkControl({ sendOffscreen, changed: () => relayCommand(null, 0, { type: 'getSnapshot' }) });
 const uiPorts = new Set<chrome.runtime.Port>();
 let offscreen: chrome.runtime.Port | null = null;
 
@@ -50,7 +54,7 @@ function start(): void {
 native.onChange((relay, host) => {
   sendOffscreen({ type: 'relay', relay, host });
   // Pages learn the new host state at once; the torrent list follows from the offscreen document.
-  if (!offscreen) broadcast({ type: 'snapshot', snapshot: { torrents: [], host, starting: true } });
+  if (!offscreen) broadcast({ type: 'snapshot', snapshot: { torrents: [], host, starting: true, ...networkFields() } });
 });
 
 // --- offscreen document -----------------------------------------------------------------------
@@ -68,6 +72,7 @@ function sendOffscreen(message: WorkerToOffscreen): boolean {
 function onOffscreenConnect(port: chrome.runtime.Port): void {
   offscreen?.disconnect();
   offscreen = port;
+  void network.offscreenConnected();
   for (const [id, p] of pending) port.postMessage({ type: 'command', id, command: p.command } satisfies WorkerToOffscreen);
   port.onMessage.addListener((message: unknown) => {
     if (hasType<OffscreenToWorker>(message)) onOffscreenMessage(port, message);
@@ -83,7 +88,7 @@ function onOffscreenConnect(port: chrome.runtime.Port): void {
 function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorker): void {
   switch (message.type) {
     case 'torrents':
-      broadcast({ type: 'snapshot', snapshot: { torrents: message.torrents, host: native.current.host, starting: false } });
+      broadcast({ type: 'snapshot', snapshot: { torrents: message.torrents, host: native.current.host, starting: false, ...networkFields(message.peers) } });
       return;
     case 'result': {
       const p = pending.get(message.id);
@@ -121,13 +126,19 @@ function sendUi(port: chrome.runtime.Port, event: UiEvent): void {
   }
 }
 
+/** The parts of a snapshot the network settings and the peers view add. */
+function networkFields(peers?: Snapshot['peers']): Pick<Snapshot, 'networkSettings' | 'peers'> {
+  const settings = network.current;
+  return { ...(settings ? { networkSettings: settings } : {}), ...(peers ? { peers } : {}) };
+}
+
 function broadcast(event: UiEvent): void {
   for (const port of [...uiPorts]) sendUi(port, event);
 }
 
 function onUiConnect(port: chrome.runtime.Port): void {
   uiPorts.add(port);
-  sendUi(port, { type: 'snapshot', snapshot: { torrents: [], host: native.current.host, starting: true } });
+  sendUi(port, { type: 'snapshot', snapshot: { torrents: [], host: native.current.host, starting: true, ...networkFields() } });
   relayCommand(null, 0, { type: 'getSnapshot' });
   port.onMessage.addListener((message: unknown) => {
     if (!hasType<UiRequest>(message) || message.type !== 'command' || typeof message.id !== 'number') return;
@@ -135,10 +146,13 @@ function onUiConnect(port: chrome.runtime.Port): void {
       sendUi(port, { type: 'result', id: message.id, result: { ok: false, error: 'unknown command' } });
       return;
     }
-    relayCommand(port, message.id, message.command);
+    const own = network.handle(port, message.command);
+    if (own) void own.then((result) => sendUi(port, { type: 'result', id: message.id, result }));
+    else relayCommand(port, message.id, message.command);
   });
   port.onDisconnect.addListener(() => {
     uiPorts.delete(port);
+    network.forget(port);
     for (const [id, p] of pending) {
       if (p.ui !== port) continue;
       clearTimeout(p.timer);

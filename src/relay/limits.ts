@@ -34,8 +34,18 @@ export interface RelayLimits {
   maxListeners: number;
   /** UDP sockets per connection. */
   maxUdpSockets: number;
-  /** UDP sends a host socket may have waiting (DNS lookups, kernel queue); beyond, dropped. */
-  maxPendingUdpSends: number;
+  /**
+   * UDP payload bytes a host socket may have waiting (DNS lookups, kernel queue); beyond,
+   * dropped. Counted in bytes, not sends: one browser turn may carry hundreds of small
+   * datagrams (a uTP window, a DHT lookup), all handed to dgram before any completes.
+   */
+  maxPendingUdpBytes: number;
+  /**
+   * Kernel receive and send buffer asked for each host UDP socket (the OS may give less: Linux
+   * caps it at net.core.rmem_max / wmem_max). The default ~208 KiB holds ~30 ms of uTP at
+   * 7 MB/s while the host's one thread is busy with the WebSocket.
+   */
+  udpSocketBufferBytes: number;
   /** TCP connects per second, sustained (token bucket). */
   connectsPerSecond: number;
   /** TCP connects allowed in one burst. */
@@ -62,7 +72,8 @@ export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxStreams: 1024,
   maxListeners: 8,
   maxUdpSockets: 8,
-  maxPendingUdpSends: 256,
+  maxPendingUdpBytes: 4 * 1024 * 1024,
+  udpSocketBufferBytes: 2 * 1024 * 1024,
   connectsPerSecond: 100,
   connectBurst: 200,
   helloTimeoutMs: 5_000,

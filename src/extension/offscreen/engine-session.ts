@@ -11,16 +11,17 @@ import { ResumeStore } from '../../engine/storage/resume-store.js';
 import { errorMessage, TorrentError } from '../../engine/util/errors.js';
 import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
-import type { Command, CommandResult, HostStatus, RelayInfo } from '../messages.js';
+import type { Command, CommandResult, HostStatus, PeerView, RelayInfo } from '../messages.js';
+import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
 import { parseAddSource } from './add-source.js';
 import type { Deliveries } from './deliveries.js';
 import { listSaved, savedStats } from './saved-list.js';
 import type { SavedTorrents } from './saved-torrents.js';
+import { peerViews } from './peer-view.js';
 import type { SwitchableNetwork } from './switchable-network.js';
 
 export const ENGINE_LIMITS = {
-  /** Where incoming peers reach us (through the relay); 0 (any free port) if it is taken. */
-  listenPort: 6881,
+  /** Incoming peers reach us (through the relay) at the settings' port; any free one if it is taken. */
   listenHost: '0.0.0.0',
   /** Client.close announces `stopped`; do not wait longer than this for a dead relay. */
   closeTimeoutMs: 6_000,
@@ -57,6 +58,11 @@ export class EngineSession {
   /** Saved torrents the running client does not have (failed, or not started yet), or all of them offline. */
   private waiting: TorrentStats[] = [];
   private relayRetryMs: number = ENGINE_LIMITS.relayRetryMs;
+  private relayInfo: RelayInfo | null = null;
+  /** The service worker's network settings; no Client starts before they are known. */
+  private settings: NetworkSettings | undefined;
+  private settingsKnown!: () => void;
+  private readonly settingsReady = new Promise<void>((resolve) => (this.settingsKnown = resolve));
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
@@ -71,12 +77,42 @@ export class EngineSession {
       return this.starting;
     }
     this.relayKey = key;
+    this.relayInfo = relay;
     this.starting = this.starting.then(async () => {
       await this.stopClient();
       if (relay && this.relayKey === key) await this.startClient(relay, key);
       await this.refreshWaiting();
     });
     return this.starting;
+  }
+
+  /**
+   * The Client takes these only at creation (the engine has no live switch for DHT, uTP, PEX,
+   * encryption or the port), so a change restarts it over the same relay connection: torrents
+   * stop (resume data saved, `stopped` announced) and come back from their resume records.
+   */
+  setNetworkSettings(settings: NetworkSettings): Promise<void> {
+    const before = this.settings;
+    this.settings = settings;
+    this.settingsKnown();
+    if (!before || sameSettings(before, settings)) return this.starting;
+    const key = this.relayKey;
+    const relay = this.relayInfo;
+    this.starting = this.starting.then(async () => {
+      if (!this.client || !relay || this.relayKey !== key) return;
+      await this.stopClient({ keepRelay: true });
+      if (this.relayKey === key) await this.startClient(relay, key);
+      await this.refreshWaiting();
+    });
+    return this.starting;
+  }
+
+  /** The connected peers of these torrents (the ones some page shows). */
+  peers(infoHashes: readonly string[]): Record<string, PeerView[]> | undefined {
+    if (infoHashes.length === 0) return undefined;
+    const out: Record<string, PeerView[]> = {};
+    for (const hex of infoHashes) out[hex] = peerViews(this.client?.get(hex)?.peerStats() ?? []);
+    return out;
   }
 
   stats(): TorrentStats[] {
@@ -108,6 +144,9 @@ export class EngineSession {
           this.deps.deliveries.retryAll();
           this.reconsiderDeliveries();
           return { ok: true };
+        case 'setNetworkSettings':
+        case 'watchPeers':
+          return { ok: false, error: `${command.type} is handled by the service worker` };
       }
     } catch (error) {
       return { ok: false, error: errorMessage(error) };
@@ -149,21 +188,24 @@ export class EngineSession {
   // --- client lifecycle -------------------------------------------------------------------------
 
   private async startClient(info: RelayInfo, key: string): Promise<void> {
-    let relay: RelayNetwork;
-    try {
-      relay = await RelayNetwork.connect({ url: `ws://127.0.0.1:${info.port}`, secret: info.secret });
-    } catch (error) {
-      console.warn(`TorrentEdge: cannot reach the relay: ${errorMessage(error)}`);
-      this.onRelayLost(key);
-      return;
+    await this.settingsReady;
+    let relay = this.relay;
+    if (!relay) {
+      try {
+        relay = await RelayNetwork.connect({ url: `ws://127.0.0.1:${info.port}`, secret: info.secret });
+      } catch (error) {
+        console.warn(`TorrentEdge: cannot reach the relay: ${errorMessage(error)}`);
+        this.onRelayLost(key);
+        return;
+      }
+      if (this.relayKey !== key) return relay.close();
+      this.relay = relay;
+      relay.onDisconnect(() => this.onRelayLost(key));
+      this.deps.network.use(relay);
     }
-    if (this.relayKey !== key) return relay.close();
-    this.relay = relay;
-    relay.onDisconnect(() => this.onRelayLost(key));
-    this.deps.network.use(relay);
     let client: Client;
     try {
-      client = await createClient(this.deps.platform);
+      client = await createClient(this.deps.platform, this.settings!);
     } catch (error) {
       console.warn(`TorrentEdge: cannot start the engine: ${errorMessage(error)}`);
       this.deps.network.use(null);
@@ -231,10 +273,20 @@ export class EngineSession {
     setTimeout(() => this.deps.requestRelay(), delay);
   }
 
-  private async stopClient(): Promise<void> {
+  /**
+   * `keepRelay`: a restart over a live relay waits for the whole close, so the old Client's
+   * listening TCP and UDP sockets are closed (in order, on the same WebSocket) before the new
+   * one binds the same port.
+   */
+  private async stopClient(options: { keepRelay?: boolean } = {}): Promise<void> {
     const client = this.client;
-    const relay = this.relay;
     this.client = null;
+    if (options.keepRelay && this.relay) {
+      await client?.close();
+      this.deps.changed();
+      return;
+    }
+    const relay = this.relay;
     this.relay = null;
     if (client) await Promise.race([client.close(), new Promise((r) => setTimeout(r, ENGINE_LIMITS.closeTimeoutMs))]);
     this.deps.network.use(null);
@@ -268,11 +320,14 @@ export class EngineSession {
   }
 }
 
-async function createClient(platform: BrowserPlatform): Promise<Client> {
+async function createClient(platform: BrowserPlatform, settings: NetworkSettings): Promise<Client> {
+  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, ...clientNetworkOptions(settings) };
   try {
-    return await Client.create({ platform, port: ENGINE_LIMITS.listenPort, listenHost: ENGINE_LIMITS.listenHost });
-  } catch {
-    // Another program holds the usual port: any free one works, the trackers learn which.
-    return Client.create({ platform, port: 0, listenHost: ENGINE_LIMITS.listenHost });
+    return await Client.create(options);
+  } catch (error) {
+    if (options.port === 0) throw error;
+    // Another program holds the chosen port: any free one works, the trackers and DHT learn which.
+    console.warn(`TorrentEdge: port ${options.port} is taken (${errorMessage(error)}); listening on any free port`);
+    return Client.create({ ...options, port: 0 });
   }
 }

@@ -23,9 +23,12 @@ async function main(): Promise<void> {
 
   let engine: EngineSession | null = null;
   const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon() });
+  /** Torrents whose peers some page shows: only those travel in the snapshot. */
+  let watchedPeers: string[] = [];
   const publisher = new SnapshotPublisher(
     () => (engine?.stats() ?? []).map((t) => deliveries.decorate(t)),
-    (torrents) => send({ type: 'torrents', torrents }),
+    (torrents, peers) => send({ type: 'torrents', torrents, ...(peers ? { peers } : {}) }),
+    () => engine?.peers(watchedPeers),
   );
   engine = new EngineSession({
     platform,
@@ -50,6 +53,13 @@ async function main(): Promise<void> {
         return;
       case 'delivered':
         void deliveries.onDelivered(message.deliveryId, message.ok, message.error);
+        return;
+      case 'networkSettings':
+        void session.setNetworkSettings(message.settings).finally(() => publisher.force());
+        return;
+      case 'watchPeers':
+        watchedPeers = message.infoHashes;
+        publisher.force();
         return;
     }
   };

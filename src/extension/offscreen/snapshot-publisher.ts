@@ -3,6 +3,9 @@
  * nothing does (an idle list costs one comparison per tick).
  */
 import type { TorrentStats } from '../../engine/session/types.js';
+import type { PeerView } from '../messages.js';
+
+type PeersByTorrent = Record<string, PeerView[]>;
 
 export const PUBLISH_LIMITS = {
   /** How often the list is compared with the last one sent. */
@@ -18,7 +21,9 @@ export class SnapshotPublisher {
 
   constructor(
     private readonly build: () => TorrentStats[],
-    private readonly send: (torrents: TorrentStats[]) => boolean,
+    private readonly send: (torrents: TorrentStats[], peers?: PeersByTorrent) => boolean,
+    /** Peers of the torrents pages watch (undefined: none); kept out of the list otherwise. */
+    private readonly buildPeers: () => PeersByTorrent | undefined = () => undefined,
   ) {
     this.ticker = setInterval(() => this.publish(false), PUBLISH_LIMITS.tickMs);
   }
@@ -44,8 +49,9 @@ export class SnapshotPublisher {
 
   private publish(force: boolean): void {
     const torrents = this.build();
-    const text = JSON.stringify(torrents);
+    const peers = this.buildPeers();
+    const text = JSON.stringify([torrents, peers]);
     if (!force && text === this.last) return;
-    if (this.send(torrents)) this.last = text;
+    if (this.send(torrents, peers)) this.last = text;
   }
 }

@@ -1,0 +1,87 @@
+// Reading the dashboard's peers view and driving the options page's network settings, the way
+// a user does: by labels and visible controls.
+import type { Page } from 'puppeteer';
+
+export interface PeerRowView {
+  address: string;
+  source: string;
+  transport: string;
+  encrypted: string;
+  cells: string[];
+}
+
+export async function showPeersOf(page: Page, infoHash: string): Promise<void> {
+  const select = await page.waitForSelector('::-p-aria(Show peers of)', { timeout: 10_000 });
+  await page.waitForFunction((hex: string) => !!document.querySelector(`#peers-of option[value="${hex}"]`), { timeout: 30_000 }, infoHash);
+  await select!.select(infoHash);
+}
+
+export async function peerRows(page: Page): Promise<PeerRowView[]> {
+  return page.$$eval('table.peers-table tr.peer', (rows) =>
+    rows.map((tr) => ({
+      address: tr.getAttribute('data-address') ?? '',
+      source: tr.getAttribute('data-source') ?? '',
+      transport: tr.getAttribute('data-transport') ?? '',
+      encrypted: tr.getAttribute('data-encrypted') ?? '',
+      cells: Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? ''),
+    })),
+  );
+}
+
+/** Polls the peers view until a row matches; every row seen is kept for the failure message. */
+export async function waitForPeerRow(page: Page, match: (row: PeerRowView) => boolean, timeoutMs: number, what: string): Promise<PeerRowView> {
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Map<string, PeerRowView>();
+  while (Date.now() < deadline) {
+    for (const row of await peerRows(page).catch(() => [])) {
+      seen.set(JSON.stringify(row), row);
+      if (match(row)) return row;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timeout waiting for ${what}; peer rows seen: ${JSON.stringify([...seen.values()])}`);
+}
+
+export interface NetworkForm {
+  dht?: boolean;
+  pex?: boolean;
+  utp?: boolean;
+  encryption?: string;
+  port?: string;
+  dhtBootstrap?: string;
+}
+
+/**
+ * Fills the options page's network section and saves; resolves with the status line. Any edit
+ * clears the status, so the line read is the answer to this save.
+ */
+export async function saveNetworkSettings(page: Page, form: NetworkForm): Promise<string> {
+  await page.waitForSelector('#listen-port', { timeout: 15_000 });
+  for (const key of ['dht', 'pex', 'utp'] as const) {
+    const want = form[key];
+    if (want === undefined) continue;
+    const box = (await page.$(`input[name="${key}"]`))!;
+    if ((await box.evaluate((el) => (el as HTMLInputElement).checked)) !== want) await box.click();
+  }
+  if (form.encryption !== undefined) await page.select('#encryption', form.encryption);
+  const typeInto = async (selector: string, text: string): Promise<void> => {
+    await page.$eval(selector, (el) => {
+      (el as HTMLInputElement).value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.type(selector, text);
+  };
+  if (form.port !== undefined) await typeInto('#listen-port', form.port);
+  if (form.dhtBootstrap !== undefined) await typeInto('#dht-bootstrap', form.dhtBootstrap);
+  await page.click('::-p-text(Save network settings)');
+  await page.waitForFunction(() => (document.querySelector('.save-status')?.textContent ?? '') !== '', { timeout: 15_000 });
+  return page.$eval('.save-status', (el) => el.textContent ?? '');
+}
+
+/** What the service worker stored (chrome.storage.local), read from an extension page. */
+export async function storedNetworkSettings(page: Page): Promise<Record<string, unknown> | undefined> {
+  return page.evaluate(async () => {
+    const items = await chrome.storage.local.get('networkSettings');
+    return items.networkSettings as Record<string, unknown> | undefined;
+  });
+}
