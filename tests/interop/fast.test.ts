@@ -54,7 +54,6 @@ describe('fast extension with libtorrent', () => {
     expect(meta.pieceCount).toBe(40);
 
     const seeder = await startLibtorrentSeeder({ name: 'lt-choking-seed', logDir: ws.logDir, save: src, torrent: made.path, unchokeSlots: 0, allowedFast: K, peerLog: true });
-    ws.onCleanup(() => seeder.proc.stop());
     await new Promise((r) => setTimeout(r, 2_000)); // past libtorrent's first (optimistic) unchoke round
     const out = await ws.dir('out');
     const client = await Client.create({ platform: createNodePlatform({ stateDir: join(out, '.state') }), port: 0, listenHost: '127.0.0.1', dht: false, utp: false });
