@@ -36,6 +36,7 @@ export interface RunConfig {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
+  lsdInterface?: string;
   utp: boolean;
   pex: boolean;
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
@@ -72,6 +73,7 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
       dht: config.dht,
       dhtBootstrap: config.dhtBootstrap,
       lsd: config.lsd,
+      lsdInterface: config.lsdInterface,
       utp: config.utp,
       pex: config.pex,
       encryption: config.encryption,

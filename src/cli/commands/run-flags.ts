@@ -1,6 +1,7 @@
 /** Flags `download` and `seed` share, parsed the same way for both (DESIGN: same meaning). */
 import { boolFlag, listFlag, stringFlag, UsageError, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { SeedGoals } from '../seed-goals.js';
+import { isIP } from 'node:net';
 import { resolveStateDir } from '../state-dir.js';
 import { parseDuration, parseHostPort, parseHostPortList, parsePort, parseRate, parseRatio, type HostPort } from '../units.js';
 
@@ -13,6 +14,7 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
   'no-dht': { type: 'boolean' },
   'dht-bootstrap': { type: 'string' },
   lsd: { type: 'boolean' },
+  'lsd-interface': { type: 'string' },
   'no-utp': { type: 'boolean' },
   'no-pex': { type: 'boolean' },
   encryption: { type: 'string' },
@@ -29,6 +31,7 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
   --no-dht               do not use the DHT
   --dht-bootstrap H:P,…  DHT bootstrap nodes instead of the defaults
   --lsd                  local service discovery (sends multicast on the LAN)
+  --lsd-interface ADDR   local address LSD uses (127.0.0.1: this machine only; implies --lsd)
   --no-utp               never use uTP (TCP only)
   --no-pex               no peer exchange
   --encryption POLICY    preferred (default), required, allowed or disabled
@@ -45,6 +48,7 @@ export interface SharedRunOptions {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
+  lsdInterface?: string;
   utp: boolean;
   pex: boolean;
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
@@ -58,6 +62,8 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
   const ratio = stringFlag(args, 'seed-ratio');
   const time = stringFlag(args, 'seed-time');
   const bootstrap = stringFlag(args, 'dht-bootstrap');
+  const lsdInterface = stringFlag(args, 'lsd-interface');
+  if (lsdInterface !== undefined && !isIP(lsdInterface)) throw new UsageError(`--lsd-interface needs an IP address, not ${JSON.stringify(lsdInterface)}`);
   const goals: SeedGoals = {};
   if (ratio !== undefined) goals.ratio = parseRatio(ratio);
   if (time !== undefined) goals.timeMs = parseDuration(time, '--seed-time');
@@ -69,7 +75,8 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
     goals,
     dht: !boolFlag(args, 'no-dht'),
     dhtBootstrap: bootstrap === undefined ? undefined : parseHostPortList(bootstrap, '--dht-bootstrap'),
-    lsd: boolFlag(args, 'lsd'),
+    lsd: boolFlag(args, 'lsd') || lsdInterface !== undefined,
+    lsdInterface,
     utp: !boolFlag(args, 'no-utp'),
     pex: !boolFlag(args, 'no-pex'),
     encryption: parseEncryption(stringFlag(args, 'encryption')),

@@ -51,6 +51,11 @@ export interface ClientOptions {
   pex?: boolean;
   /** Local service discovery (BEP 14); off by default: it sends multicast beyond the machine. */
   lsd?: boolean;
+  /**
+   * Local address of the interface LSD joins and announces on ('127.0.0.1' keeps it on this
+   * machine; an IPv6 address uses BEP 14's IPv6 group). Default: the OS's choice, IPv4.
+   */
+  lsdInterface?: string;
 }
 
 export type TorrentSource =
