@@ -24,6 +24,7 @@ export interface RunConfig {
   destination: string;
   stateDir: string;
   port?: number;
+  bind?: string;
   json: boolean;
   quiet: boolean;
   downloadLimit?: number;
@@ -67,6 +68,7 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
     const options: ClientOptions = {
       platform,
       port: config.port,
+      listenHost: config.bind,
       downloadLimit: config.downloadLimit,
       uploadLimit: config.uploadLimit,
       userAgent: `TorrentEdge ${cliVersion()}`,

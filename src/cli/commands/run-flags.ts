@@ -7,6 +7,7 @@ import { parseDuration, parseHostPort, parseHostPortList, parsePort, parseRate, 
 
 export const sharedRunFlags: Record<string, FlagSpec> = {
   port: { type: 'string' },
+  bind: { type: 'string' },
   json: { type: 'boolean' },
   'upload-limit': { type: 'string' },
   'seed-ratio': { type: 'string' },
@@ -24,6 +25,7 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
 };
 
 export const sharedRunHelp = `  --port N               TCP port for incoming peers (0: any free port)
+  --bind ADDR            address to listen on, TCP and UDP (default 0.0.0.0; :: for IPv6 too)
   --json                 one JSON object per line: listening, progress (every second), done
   --upload-limit RATE    cap upload, bytes/s; K, M, G = KiB, MiB, GiB (e.g. 4M)
   --seed-ratio R         stop seeding once uploaded/downloaded reaches R
@@ -41,6 +43,7 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
 
 export interface SharedRunOptions {
   port?: number;
+  bind?: string;
   json: boolean;
   quiet: boolean;
   uploadLimit?: number;
@@ -63,12 +66,15 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
   const time = stringFlag(args, 'seed-time');
   const bootstrap = stringFlag(args, 'dht-bootstrap');
   const lsdInterface = stringFlag(args, 'lsd-interface');
+  const bind = stringFlag(args, 'bind');
+  if (bind !== undefined && !isIP(bind)) throw new UsageError(`--bind needs an IP address, not ${JSON.stringify(bind)}`);
   if (lsdInterface !== undefined && !isIP(lsdInterface)) throw new UsageError(`--lsd-interface needs an IP address, not ${JSON.stringify(lsdInterface)}`);
   const goals: SeedGoals = {};
   if (ratio !== undefined) goals.ratio = parseRatio(ratio);
   if (time !== undefined) goals.timeMs = parseDuration(time, '--seed-time');
   return {
     port: port === undefined ? undefined : parsePort(port),
+    bind,
     json: boolFlag(args, 'json'),
     quiet: boolFlag(args, 'quiet'),
     uploadLimit: uploadLimit === undefined ? undefined : parseRate(uploadLimit, '--upload-limit'),
