@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeSingleFile } from './harness/data.js';
 import { makeTorrent } from './harness/make-torrent.js';
-import { startLibtorrentSeeder } from './harness/libtorrent.js';
+import { startLibtorrentLeecher, startLibtorrentSeeder } from './harness/libtorrent.js';
 import { createWorkspace, type Workspace } from './harness/workspace.js';
 import { Client } from '../../src/engine/session/client.js';
 import { parseTorrent } from '../../src/engine/metainfo/index.js';
@@ -83,4 +83,37 @@ describe('fast extension with libtorrent', () => {
       await client.close();
     }
   }, 60_000);
+
+  it('a libtorrent leecher we never unchoke fetches exactly our canonical allowed-fast set', async () => {
+    const src = await ws.dir('ours-src');
+    const file = await makeSingleFile(src, 'ours.bin', 40 * 32 * 1024 - 77);
+    const made = await makeTorrent({ target: file, output: join(ws.root, 'ours.torrent'), trackers: ['http://127.0.0.1:1/announce'], pieceSizeLog2: 15 });
+    const bytes = new Uint8Array(await readFile(made.path));
+    const meta = parseTorrent(bytes);
+    // Our default k is 10; libtorrent dials from 127.0.0.1, whose set we compute on 127.0.0.0/24.
+    const expected = allowedFastSet('127.0.0.1', meta.infoHash, meta.pieceCount, 10).sort((a, b) => a - b);
+    const client = await Client.create({ platform: createNodePlatform({ stateDir: join(src, '.state') }), port: 0, listenHost: '127.0.0.1', dht: false, utp: false, uploadSlots: 0 });
+    try {
+      const seeding = await client.add({ kind: 'torrent', bytes }, { destination: src });
+      while (!seeding.isDone()) await new Promise((r) => setTimeout(r, 50));
+      const save = await ws.dir('lt-out');
+      const leecher = await startLibtorrentLeecher({ name: 'lt-choked-leech', logDir: ws.logDir, save, torrent: made.path, peers: [`127.0.0.1:${client.port}`], peerLog: true, timeoutSeconds: 60 });
+      const pieces = (): number => Math.max(0, ...leecher.proc.jsonLines().filter((e) => e.type === 'progress').map((e) => Number(e.pieces)));
+      const deadline = Date.now() + 30_000;
+      while (pieces() < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 2_500)); // anything beyond the set would show now
+      const told = leecher.proc.stderrLines
+        .map((line) => /<== ALLOWED_FAST \[ (\d+) \]/.exec(line)?.[1])
+        .filter((x): x is string => x !== undefined)
+        .map(Number)
+        .sort((a, b) => a - b);
+      expect(told, leecher.proc.tail()).toEqual(expected);
+      expect(leecher.proc.stderrLines.some((line) => line.includes('<== UNCHOKE')), 'we never unchoke it').toBe(false);
+      expect(pieces(), leecher.proc.tail()).toBe(expected.length);
+      const [peer] = seeding.peerStats();
+      expect(peer?.uploaded).toBeGreaterThanOrEqual((expected.length - 1) * 32 * 1024);
+    } finally {
+      await client.close();
+    }
+  }, 90_000);
 });

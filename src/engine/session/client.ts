@@ -71,6 +71,7 @@ export class Client extends Emitter<ClientEvents> {
     this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
     this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
+    if (options.uploadSlots !== undefined) this.swarmLimits = { ...this.swarmLimits, uploadSlots: options.uploadSlots };
     const policy = options.encryption ?? 'preferred';
     this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
     this.connector = this.makeConnector();

@@ -34,6 +34,8 @@ export interface ClientOptions {
   downloadLimit?: number;
   uploadLimit?: number;
   maxPeersPerTorrent?: number;
+  /** Peers uploaded to at once per torrent (default 8); 0 = none but BEP 6 allowed-fast pieces. */
+  uploadSlots?: number;
   /** Client name sent in the extension handshake (`v`). */
   userAgent?: string;
   /**

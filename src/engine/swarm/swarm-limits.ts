@@ -10,7 +10,7 @@ export interface SwarmLimits {
   /** A peer that failed this many dials in a row is forgotten. */
   maxConnectFailures: number;
   maxRetryDelayMs: number;
-  /** Peers we upload to at once (tit-for-tat slots, optimistic one included). */
+  /** Peers we upload to at once (tit-for-tat slots, optimistic one included); 0 = none, only allowed-fast pieces (BEP 6). */
   uploadSlots: number;
   /** BEP 6: pieces in the allowed-fast set we give each fast peer (its "k"; 0 = none). */
   allowedFastSetSize: number;
