@@ -122,6 +122,7 @@ export class Client extends Emitter<ClientEvents> {
         random: this.random,
         randomBytes: (n) => this.options.platform.randomBytes(n),
         bootstrap: this.options.dhtBootstrap ?? DEFAULT_DHT_BOOTSTRAP,
+        ipv6: (this.options.listenHost ?? '').includes(':'), // a socket on :: or an IPv6 address reaches IPv6 nodes (BEP 32)
         ...(savedState ? { savedState } : {}),
       });
       mux.add((data, from) => dht.handlePacket(data, from));
