@@ -24,6 +24,7 @@ export interface RunConfig {
   destination: string;
   stateDir: string;
   port?: number;
+  bind?: string;
   json: boolean;
   quiet: boolean;
   downloadLimit?: number;
@@ -36,6 +37,7 @@ export interface RunConfig {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
+  lsdInterface?: string;
   utp: boolean;
   pex: boolean;
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
@@ -66,12 +68,14 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
     const options: ClientOptions = {
       platform,
       port: config.port,
+      listenHost: config.bind,
       downloadLimit: config.downloadLimit,
       uploadLimit: config.uploadLimit,
       userAgent: `TorrentEdge ${cliVersion()}`,
       dht: config.dht,
       dhtBootstrap: config.dhtBootstrap,
       lsd: config.lsd,
+      lsdInterface: config.lsdInterface,
       utp: config.utp,
       pex: config.pex,
       encryption: config.encryption,

@@ -1,11 +1,13 @@
 /** Flags `download` and `seed` share, parsed the same way for both (DESIGN: same meaning). */
 import { boolFlag, listFlag, stringFlag, UsageError, type FlagSpec, type ParsedArgs } from '../args.js';
 import type { SeedGoals } from '../seed-goals.js';
+import { isIP } from 'node:net';
 import { resolveStateDir } from '../state-dir.js';
 import { parseDuration, parseHostPort, parseHostPortList, parsePort, parseRate, parseRatio, type HostPort } from '../units.js';
 
 export const sharedRunFlags: Record<string, FlagSpec> = {
   port: { type: 'string' },
+  bind: { type: 'string' },
   json: { type: 'boolean' },
   'upload-limit': { type: 'string' },
   'seed-ratio': { type: 'string' },
@@ -13,6 +15,7 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
   'no-dht': { type: 'boolean' },
   'dht-bootstrap': { type: 'string' },
   lsd: { type: 'boolean' },
+  'lsd-interface': { type: 'string' },
   'no-utp': { type: 'boolean' },
   'no-pex': { type: 'boolean' },
   encryption: { type: 'string' },
@@ -22,6 +25,7 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
 };
 
 export const sharedRunHelp = `  --port N               TCP port for incoming peers (0: any free port)
+  --bind ADDR            address to listen on, TCP and UDP (default 0.0.0.0; :: for IPv6 too)
   --json                 one JSON object per line: listening, progress (every second), done
   --upload-limit RATE    cap upload, bytes/s; K, M, G = KiB, MiB, GiB (e.g. 4M)
   --seed-ratio R         stop seeding once uploaded/downloaded reaches R
@@ -29,6 +33,7 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
   --no-dht               do not use the DHT
   --dht-bootstrap H:P,…  DHT bootstrap nodes instead of the defaults
   --lsd                  local service discovery (sends multicast on the LAN)
+  --lsd-interface ADDR   local address LSD uses (127.0.0.1: this machine only; implies --lsd)
   --no-utp               never use uTP (TCP only)
   --no-pex               no peer exchange
   --encryption POLICY    preferred (default), required, allowed or disabled
@@ -38,6 +43,7 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
 
 export interface SharedRunOptions {
   port?: number;
+  bind?: string;
   json: boolean;
   quiet: boolean;
   uploadLimit?: number;
@@ -45,6 +51,7 @@ export interface SharedRunOptions {
   dht: boolean;
   dhtBootstrap?: HostPort[];
   lsd: boolean;
+  lsdInterface?: string;
   utp: boolean;
   pex: boolean;
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
@@ -58,18 +65,24 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
   const ratio = stringFlag(args, 'seed-ratio');
   const time = stringFlag(args, 'seed-time');
   const bootstrap = stringFlag(args, 'dht-bootstrap');
+  const lsdInterface = stringFlag(args, 'lsd-interface');
+  const bind = stringFlag(args, 'bind');
+  if (bind !== undefined && !isIP(bind)) throw new UsageError(`--bind needs an IP address, not ${JSON.stringify(bind)}`);
+  if (lsdInterface !== undefined && !isIP(lsdInterface)) throw new UsageError(`--lsd-interface needs an IP address, not ${JSON.stringify(lsdInterface)}`);
   const goals: SeedGoals = {};
   if (ratio !== undefined) goals.ratio = parseRatio(ratio);
   if (time !== undefined) goals.timeMs = parseDuration(time, '--seed-time');
   return {
     port: port === undefined ? undefined : parsePort(port),
+    bind,
     json: boolFlag(args, 'json'),
     quiet: boolFlag(args, 'quiet'),
     uploadLimit: uploadLimit === undefined ? undefined : parseRate(uploadLimit, '--upload-limit'),
     goals,
     dht: !boolFlag(args, 'no-dht'),
     dhtBootstrap: bootstrap === undefined ? undefined : parseHostPortList(bootstrap, '--dht-bootstrap'),
-    lsd: boolFlag(args, 'lsd'),
+    lsd: boolFlag(args, 'lsd') || lsdInterface !== undefined,
+    lsdInterface,
     utp: !boolFlag(args, 'no-utp'),
     pex: !boolFlag(args, 'no-pex'),
     encryption: parseEncryption(stringFlag(args, 'encryption')),

@@ -7,6 +7,8 @@ import { createDht, type Dht } from '../dht/index.js';
 import { createUtpTransport } from '../utp/index.js';
 import { createStreamEncryption } from '../crypto/mse/index.js';
 import { UdpMux } from './udp-mux.js';
+import { startLocalDiscovery } from '../lsd/start-local-discovery.js';
+import type { LocalDiscovery } from '../lsd/index.js';
 import { ResumeStore } from '../storage/resume-store.js';
 import { DEFAULT_SWARM_LIMITS, type SwarmLimits } from '../swarm/swarm-limits.js';
 import { UdpTrackerClient } from '../tracker/udp-tracker.js';
@@ -54,6 +56,7 @@ export class Client extends Emitter<ClientEvents> {
   private mux: UdpMux | null = null;
   private dht: Dht | undefined;
   private utp: UtpTransport | undefined;
+  private lsd: LocalDiscovery | undefined;
   private readonly encryption: StreamEncryption | undefined;
   private listener: TcpListener | null = null;
   private closed = false;
@@ -68,6 +71,7 @@ export class Client extends Emitter<ClientEvents> {
     this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
     this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
+    if (options.uploadSlots !== undefined) this.swarmLimits = { ...this.swarmLimits, uploadSlots: options.uploadSlots };
     const policy = options.encryption ?? 'preferred';
     this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
     this.connector = this.makeConnector();
@@ -78,6 +82,10 @@ export class Client extends Emitter<ClientEvents> {
     const client = new Client(options);
     await client.listen(options.port ?? 0);
     await client.startUdp();
+    if (options.lsd) {
+      const onPeer = (hex: string, peer: Endpoint): void => client.torrents.get(hex)?.addLocalPeers([peer]);
+      client.lsd = await startLocalDiscovery(options, client.clock, client.random, () => client.port, onPeer);
+    }
     return client;
   }
 
@@ -114,6 +122,7 @@ export class Client extends Emitter<ClientEvents> {
         random: this.random,
         randomBytes: (n) => this.options.platform.randomBytes(n),
         bootstrap: this.options.dhtBootstrap ?? DEFAULT_DHT_BOOTSTRAP,
+        ipv6: (this.options.listenHost ?? '').includes(':'), // a socket on :: or an IPv6 address reaches IPv6 nodes (BEP 32)
         ...(savedState ? { savedState } : {}),
       });
       mux.add((data, from) => dht.handlePacket(data, from));
@@ -234,6 +243,11 @@ export class Client extends Emitter<ClientEvents> {
       await torrent.stop().catch(() => undefined);
       throw error;
     }
+    if (this.lsd && !torrent.isPrivate) {
+      this.lsd.add(hex);
+      // A magnet's metadata may turn out private (BEP 27): stop announcing it then.
+      torrent.on('metadata', () => torrent.isPrivate && this.lsd?.remove(hex));
+    }
     this.emit('added', torrent);
     return torrent;
   }
@@ -262,6 +276,7 @@ export class Client extends Emitter<ClientEvents> {
     const torrent = this.torrents.get(hex);
     if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
     this.torrents.delete(hex);
+    this.lsd?.remove(hex);
     await torrent.stop();
     if (options.deleteData) await torrent.deleteData();
     await this.resume.delete(hex);
@@ -286,6 +301,7 @@ export class Client extends Emitter<ClientEvents> {
     }
     this.utp?.close();
     this.mux?.close();
+    this.lsd?.stop();
   }
 }
 

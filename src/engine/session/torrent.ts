@@ -192,6 +192,10 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   onPexPeers(peers: { host: string; port: number }[]): void {
     this.swarm.addPeers(peers, 'pex');
   }
+  /** Peers found by local service discovery (BEP 14); never for private torrents (BEP 27). */
+  addLocalPeers(peers: { host: string; port: number }[]): void {
+    if (!this.isPrivate) this.swarm.addPeers(peers, 'lsd');
+  }
   onInterestChanged(session: PeerSession): void {
     this.swarm.onInterest(session);
   }

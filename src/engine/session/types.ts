@@ -34,6 +34,8 @@ export interface ClientOptions {
   downloadLimit?: number;
   uploadLimit?: number;
   maxPeersPerTorrent?: number;
+  /** Peers uploaded to at once per torrent (default 8); 0 = none but BEP 6 allowed-fast pieces. */
+  uploadSlots?: number;
   /** Client name sent in the extension handshake (`v`). */
   userAgent?: string;
   /**
@@ -51,6 +53,11 @@ export interface ClientOptions {
   pex?: boolean;
   /** Local service discovery (BEP 14); off by default: it sends multicast beyond the machine. */
   lsd?: boolean;
+  /**
+   * Local address of the interface LSD joins and announces on ('127.0.0.1' keeps it on this
+   * machine; an IPv6 address uses BEP 14's IPv6 group). Default: the OS's choice, IPv4.
+   */
+  lsdInterface?: string;
 }
 
 export type TorrentSource =

@@ -52,7 +52,8 @@ export class Choker {
   constructor(options: ChokerOptions) {
     this.clock = options.clock;
     this.random = options.random;
-    this.slots = Math.max(1, Math.floor(options.uploadSlots ?? CHOKER_DEFAULTS.uploadSlots));
+    // 0 slots: upload to no one (peers still get their BEP 6 allowed-fast pieces).
+    this.slots = Math.max(0, Math.floor(options.uploadSlots ?? CHOKER_DEFAULTS.uploadSlots));
     this.optimisticIntervalMs = options.optimisticIntervalMs ?? CHOKER_DEFAULTS.optimisticIntervalMs;
     this.newPeerMs = options.newPeerMs ?? CHOKER_DEFAULTS.newPeerMs;
   }
@@ -64,6 +65,7 @@ export class Choker {
 
   /** Ids of the peers that should be unchoked; every other peer should be choked. */
   rechoke(peers: readonly ChokerPeer[], seeding: boolean): Set<string> {
+    if (this.slots === 0) return new Set();
     const rate = seeding ? (p: ChokerPeer) => p.uploadRate : (p: ChokerPeer) => p.downloadRate;
     const interested = peers.filter((p) => p.interested);
     // Ties (all zero at first) keep whoever is unchoked, so a rechoke does not churn for nothing.

@@ -10,6 +10,12 @@ const SEND_BUFFER_LIMIT = 1 << 20;
 /** Block reads from storage in flight per peer. */
 const READS_IN_FLIGHT = 4;
 
+/** What the uploader needs of the fast extension (BEP 6). */
+export interface UploadFastRules {
+  readonly enabled: boolean;
+  mayServeWhileChoked(index: number): boolean;
+}
+
 interface UploadRequest {
   index: number;
   begin: number;
@@ -18,7 +24,8 @@ interface UploadRequest {
 
 /**
  * Serving one peer's REQUESTs: validate, queue, read from storage, send, and pace by the
- * upload limit and the socket's send buffer.
+ * upload limit and the socket's send buffer. With the fast extension every request gets exactly
+ * one answer, a PIECE or a REJECT (BEP 6), and allowed-fast pieces are served while choked.
  */
 export class PeerUploader {
   private queue: UploadRequest[] = [];
@@ -29,16 +36,27 @@ export class PeerUploader {
   constructor(
     private readonly conn: PeerConnection,
     private readonly ctx: TorrentContext,
-    private readonly fast: () => boolean,
+    private readonly fast: UploadFastRules,
     private readonly onReadFailure: (reason: string) => void,
   ) {}
 
-  /** Choking drops the queue (BEP 6: with the fast extension, each request is rejected). */
+  /**
+   * Choking drops the queue (BEP 6: with the fast extension each dropped request is rejected,
+   * and requests for allowed-fast pieces stay).
+   */
   setChoked(choked: boolean): void {
     this.choked = choked;
     if (!choked) return;
-    if (this.fast()) for (const r of this.queue) this.conn.send(encodeReject(r.index, r.begin, r.length));
-    this.queue = [];
+    if (!this.fast.enabled) {
+      this.queue = [];
+      return;
+    }
+    const kept: UploadRequest[] = [];
+    for (const r of this.queue) {
+      if (this.fast.mayServeWhileChoked(r.index)) kept.push(r);
+      else this.conn.send(encodeReject(r.index, r.begin, r.length));
+    }
+    this.queue = kept;
   }
 
   request(index: number, begin: number, length: number): void {
@@ -46,16 +64,21 @@ export class PeerUploader {
     const have = this.ctx.have;
     const pieceLength = meta ? (index === meta.pieceCount - 1 ? meta.lastPieceLength : meta.pieceLength) : 0;
     const valid = !!have && have.get(index) && length > 0 && begin + length <= pieceLength;
-    if (this.choked || !valid || this.queue.length >= MAX_UPLOAD_QUEUE) {
-      if (this.fast()) this.conn.send(encodeReject(index, begin, length));
+    const refused = this.choked && !this.fast.mayServeWhileChoked(index);
+    if (refused || !valid || this.queue.length >= MAX_UPLOAD_QUEUE) {
+      if (this.fast.enabled) this.conn.send(encodeReject(index, begin, length));
       return;
     }
     this.queue.push({ index, begin, length });
     this.pump();
   }
 
+  /** BEP 6: a cancelled request that was still queued is answered with a REJECT. */
   cancel(index: number, begin: number, length: number): void {
-    this.queue = this.queue.filter((r) => !(r.index === index && r.begin === begin && r.length === length));
+    const at = this.queue.findIndex((r) => r.index === index && r.begin === begin && r.length === length);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    if (this.fast.enabled) this.conn.send(encodeReject(index, begin, length));
   }
 
   /** Send what can be sent now; called on new requests, drained sockets and ended holds. */
@@ -74,7 +97,13 @@ export class PeerUploader {
         .readBlock(request.index, request.begin, request.length)
         .then((block) => {
           this.inFlight--;
-          if (this.conn.closed || this.choked) return;
+          if (this.conn.closed) return;
+          if (this.choked && !this.fast.mayServeWhileChoked(request.index)) {
+            // Choked while reading: the request still needs its one answer (BEP 6).
+            if (this.fast.enabled) this.conn.send(encodeReject(request.index, request.begin, request.length));
+            this.pump();
+            return;
+          }
           this.conn.send(encodePieceHeader(request.index, request.begin, block.length));
           this.conn.send(block);
           this.conn.uploaded.add(block.length);

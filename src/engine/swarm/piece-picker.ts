@@ -197,8 +197,15 @@ export class PiecePicker {
   /**
    * Up to `max` blocks to request from this peer, marked as requested by it. With `fastAllowed`
    * (BEP 6: we are choked but may request these pieces) only pieces in that set are picked.
+   * `suggested` (BEP 6 SUGGEST_PIECE, a small bounded set) is tried before any other new piece.
    */
-  pickBlocks(peerId: string, peerHas: Bitfield | 'all', max: number, fastAllowed?: ReadonlySet<number>): BlockRef[] {
+  pickBlocks(
+    peerId: string,
+    peerHas: Bitfield | 'all',
+    max: number,
+    fastAllowed?: ReadonlySet<number>,
+    suggested?: ReadonlySet<number>,
+  ): BlockRef[] {
     const out: BlockRef[] = [];
     if (max <= 0 || this.wanted === 0) return out;
     const peer = this.peerState(peerId);
@@ -210,7 +217,7 @@ export class PiecePicker {
       if (allowed(download.index)) this.take(download, peerId, peer, out, max);
     }
     while (out.length < max) {
-      const index = this.nextNewPiece(peer, peerHas, allowed, fastAllowed);
+      const index = this.nextNewPiece(peer, peerHas, allowed, fastAllowed, suggested);
       if (index < 0) break;
       this.fresh.remove(index);
       const download = new PieceDownload(index, this.geometry.blockCount(index));
@@ -319,6 +326,7 @@ export class PiecePicker {
     peerHas: Bitfield | 'all',
     allowed: (i: number) => boolean,
     fastAllowed: ReadonlySet<number> | undefined,
+    suggested: ReadonlySet<number> | undefined,
   ): number {
     if (this.fresh.size === 0) return -1;
     if (fastAllowed) {
@@ -331,6 +339,7 @@ export class PiecePicker {
       return best;
     }
     if (this.exhausted.has(peer)) return -1;
+    if (suggested) for (const i of suggested) if (this.fresh.has(i) && allowed(i)) return i;
     if (!this.sequential && this.have.count < this.randomFirstPieces) {
       for (let t = 0; t < PICKER_DEFAULTS.randomFirstTries; t++) {
         const i = this.fresh.randomTopPriority();

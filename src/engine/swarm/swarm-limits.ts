@@ -10,8 +10,14 @@ export interface SwarmLimits {
   /** A peer that failed this many dials in a row is forgotten. */
   maxConnectFailures: number;
   maxRetryDelayMs: number;
-  /** Peers we upload to at once (tit-for-tat slots, optimistic one included). */
+  /** Peers we upload to at once (tit-for-tat slots, optimistic one included); 0 = none, only allowed-fast pieces (BEP 6). */
   uploadSlots: number;
+  /** BEP 6: pieces in the allowed-fast set we give each fast peer (its "k"; 0 = none). */
+  allowedFastSetSize: number;
+  /** BEP 6: ALLOWED_FAST pieces kept per peer from what it offers us; more are ignored. */
+  maxAllowedFastPerPeer: number;
+  /** BEP 6: SUGGEST_PIECE entries kept per peer; a new one pushes out the oldest. */
+  maxSuggestedPerPeer: number;
 }
 
 export const DEFAULT_SWARM_LIMITS: SwarmLimits = Object.freeze({
@@ -22,4 +28,7 @@ export const DEFAULT_SWARM_LIMITS: SwarmLimits = Object.freeze({
   maxConnectFailures: 5,
   maxRetryDelayMs: 300_000,
   uploadSlots: 8,
+  allowedFastSetSize: 10,
+  maxAllowedFastPerPeer: 32,
+  maxSuggestedPerPeer: 16,
 });

@@ -89,7 +89,7 @@ export class Swarm {
       conn.close('already connected');
       return;
     }
-    const session = this.track(new PeerSession(conn, this.ctx, 'incoming', (s, r) => this.onGone(s, r)));
+    const session = this.track(new PeerSession(conn, this.ctx, 'incoming', this.limits, (s, r) => this.onGone(s, r)));
     session.onHandshake(handshake);
   }
 
@@ -130,7 +130,7 @@ export class Swarm {
           return;
         }
         const conn = new PeerConnection({ socket, outgoing: true, transport, encrypted, localPeerId: this.ctx.localPeerId, clock: this.clock });
-        const session = this.track(new PeerSession(conn, this.ctx, candidate.source, (s, r) => this.onDialedGone(s, r, candidate)));
+        const session = this.track(new PeerSession(conn, this.ctx, candidate.source, this.limits, (s, r) => this.onDialedGone(s, r, candidate)));
         conn.start();
         conn.sendHandshake(this.ctx.infoHash, { extended: true, fast: true, dht: false });
         void session;

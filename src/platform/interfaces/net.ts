@@ -49,6 +49,23 @@ export interface UdpSocket {
   close(): void;
 }
 
+/** A multicast membership (used by local service discovery, BEP 14). */
+export interface MulticastOptions {
+  /** The group to join and send to, e.g. '239.192.152.143'. Its family picks IPv4 or IPv6. */
+  group: string;
+  /** Port to bind (with address reuse: several programs on one host share it). */
+  port: number;
+  /**
+   * Local address of the interface to join on and send from. '127.0.0.1' keeps every datagram
+   * on this machine; undefined lets the OS choose (the default route's interface).
+   */
+  interfaceAddress?: string;
+  /** IP_MULTICAST_TTL / hop limit; 1 stays on the local link. */
+  ttl: number;
+  /** Deliver datagrams sent on this host back to its own members (other programs here too). */
+  loopback: boolean;
+}
+
 export interface ConnectOptions {
   timeoutMs?: number;
 }
@@ -60,6 +77,11 @@ export interface Network {
   listen(port: number, host: string, onConnection: (socket: TcpSocket) => void): Promise<TcpListener>;
   /** Bind a UDP socket. port 0 picks a free one. */
   bindUdp(port: number, host: string): Promise<UdpSocket>;
+  /**
+   * A UDP socket joined to a multicast group; send to `{ host: group, port }` to reach every
+   * member. Absent where the platform has no multicast (the browser's relay).
+   */
+  bindMulticast?(options: MulticastOptions): Promise<UdpSocket>;
 }
 
 export class NetError extends Error {

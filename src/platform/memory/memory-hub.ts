@@ -41,6 +41,8 @@ export class MemoryHub {
   private readonly hosts = new Map<string, MemoryNetwork>();
   private readonly tcpListeners = new Map<string, (socket: TcpSocket) => void>();
   private readonly udpSockets = new Map<string, MemoryUdpSocket>();
+  /** Multicast groups: "group|port" -> member sockets. */
+  private readonly groups = new Map<string, Set<MemoryUdpSocket>>();
   private readonly blackholes = new Set<string>();
   private readonly pending = new Set<MemoryTcpSocket>();
   private pumpScheduled = false;
@@ -92,6 +94,21 @@ export class MemoryHub {
   setUdpSocket(host: string, port: number, socket: MemoryUdpSocket | undefined): void {
     if (socket) this.udpSockets.set(key(host, port), socket);
     else this.udpSockets.delete(key(host, port));
+  }
+
+  joinGroup(group: string, port: number, socket: MemoryUdpSocket): void {
+    let members = this.groups.get(key(group, port));
+    if (!members) this.groups.set(key(group, port), (members = new Set()));
+    members.add(socket);
+  }
+
+  leaveGroup(group: string, port: number, socket: MemoryUdpSocket): void {
+    this.groups.get(key(group, port))?.delete(socket);
+  }
+
+  /** The members of a multicast group, or undefined when `host` is no group anyone joined. */
+  groupMembers(group: string, port: number): ReadonlySet<MemoryUdpSocket> | undefined {
+    return this.groups.get(key(group, port));
   }
 
   // --- delivery ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /** The engine's `Network` for one host of a MemoryHub. */
-import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
+import { NetError, type ConnectOptions, type Endpoint, type MulticastOptions, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
 import type { MemoryHub } from './memory-hub.js';
 import { MemoryTcpSocket } from './memory-tcp-socket.js';
 import { MemoryUdpSocket } from './memory-udp-socket.js';
@@ -69,6 +69,15 @@ export class MemoryNetwork implements Network {
     }
     const socket = new MemoryUdpSocket(this.hub, this.address, chosen);
     this.hub.setUdpSocket(this.address, chosen, socket);
+    return Promise.resolve(socket);
+  }
+
+  /** Multicast on the hub: one member per host and group; the interface option has no meaning here. */
+  bindMulticast(options: MulticastOptions): Promise<UdpSocket> {
+    const socket = new MemoryUdpSocket(this.hub, this.address, options.port, { group: options.group, loopback: options.loopback });
+    // Unicast to this host's port reaches the member too, when nothing else holds the port.
+    if (!this.hub.udpSocket(this.address, options.port)) this.hub.setUdpSocket(this.address, options.port, socket);
+    this.hub.joinGroup(options.group, options.port, socket);
     return Promise.resolve(socket);
   }
 

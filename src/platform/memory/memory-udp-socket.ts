@@ -15,6 +15,8 @@ export class MemoryUdpSocket implements UdpSocket {
     private readonly hub: MemoryHub,
     private readonly address: string,
     readonly port: number,
+    /** Set for a multicast member: its group, and whether datagrams from its own host come back. */
+    private readonly multicast?: { group: string; loopback: boolean },
   ) {}
 
   send(data: Uint8Array, to: Endpoint): void {
@@ -23,6 +25,16 @@ export class MemoryUdpSocket implements UdpSocket {
     if (udpLoss > 0 && random.next() < udpLoss) return;
     const copy = data.slice();
     const from = { host: this.address, port: this.port };
+    const members = this.hub.groupMembers(to.host, to.port);
+    if (members) {
+      // Multicast: every member gets it; members on the sending host only with loopback on.
+      const loopback = this.multicast?.loopback ?? true;
+      for (const member of members) {
+        if (member.address === this.address && !loopback) continue;
+        this.hub.schedule(() => member.receive(copy, from));
+      }
+      return;
+    }
     this.hub.schedule(() => this.hub.udpSocket(to.host, to.port)?.receive(copy, from));
   }
 
@@ -37,6 +49,7 @@ export class MemoryUdpSocket implements UdpSocket {
     if (this.closed) return;
     this.closed = true;
     if (this.hub.udpSocket(this.address, this.port) === this) this.hub.setUdpSocket(this.address, this.port, undefined);
+    if (this.multicast) this.hub.leaveGroup(this.multicast.group, this.port, this);
   }
 
   /** Called by the hub for a datagram addressed to this socket. */

@@ -1,7 +1,7 @@
 /** The engine's `Network` over node:net (TCP) and node:dgram (UDP). */
 import { createConnection, createServer, isIPv6, type NetConnectOpts, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
+import { NetError, type ConnectOptions, type Endpoint, type MulticastOptions, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
 import { NodeTcpSocket } from './node-tcp-socket.js';
 import { NodeUdpSocket } from './node-udp-socket.js';
 import { formatEndpoint, toNetError } from './node-net-errors.js';
@@ -132,6 +132,43 @@ export class NodeNetwork implements Network {
       });
     });
   }
+
+  bindMulticast(options: MulticastOptions): Promise<UdpSocket> {
+    return bindNodeMulticast(options);
+  }
+}
+
+/**
+ * A socket on the multicast port (bound to the wildcard address with SO_REUSEADDR, as other BEP
+ * 14 clients do, so they can share it) joined to the group on one interface or the OS's choice.
+ */
+export function bindNodeMulticast(options: MulticastOptions): Promise<UdpSocket> {
+  const v6 = isIPv6(options.group);
+  return new Promise((resolve, reject) => {
+    const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true });
+    const fail = (error: unknown): void => {
+      try {
+        socket.close();
+      } catch {
+        // Never bound.
+      }
+      reject(toNetError(error, `cannot join multicast ${formatEndpoint(options.group, options.port)}`));
+    };
+    socket.once('error', fail);
+    socket.bind(options.port, v6 ? '::' : '0.0.0.0', () => {
+      socket.off('error', fail);
+      try {
+        socket.addMembership(options.group, options.interfaceAddress);
+        if (options.interfaceAddress) socket.setMulticastInterface(options.interfaceAddress);
+        socket.setMulticastTTL(options.ttl);
+        socket.setMulticastLoopback(options.loopback);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      resolve(new NodeUdpSocket(socket, socket.address().port));
+    });
+  });
 }
 
 /** Size of the buffer each outgoing socket reads into (the kernel hands over up to this much). */

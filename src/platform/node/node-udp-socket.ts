@@ -1,5 +1,6 @@
 /** A bound UDP socket over node:dgram, seen as the engine's `UdpSocket`. */
 import type { Socket as DgramSocket } from 'node:dgram';
+import { isIPv4 } from 'node:net';
 import type { Endpoint, UdpSocket } from '../interfaces/net.js';
 import { normalizeAddress } from './node-net-errors.js';
 
@@ -12,11 +13,13 @@ export class NodeUdpSocket implements UdpSocket {
   private handler: MessageHandler | undefined;
   private early: Array<[Uint8Array, Endpoint]> = [];
   private closed = false;
+  private readonly ipv6: boolean;
 
   constructor(
     private readonly socket: DgramSocket,
     readonly port: number,
   ) {
+    this.ipv6 = socket.address().family === 'IPv6'; // constructed once bound
     socket.on('message', (msg: Buffer, rinfo) => {
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
       const from = { host: normalizeAddress(rinfo.address), port: rinfo.port };
@@ -33,7 +36,9 @@ export class NodeUdpSocket implements UdpSocket {
     try {
       // Host names are resolved by dgram; failures (bad host, wrong family) are dropped like any
       // lost datagram. Node may hold `data` until the lookup completes: do not reuse it.
-      this.socket.send(data, to.port, to.host, () => undefined);
+      // A dual-stack (udp6) socket reaches IPv4 peers only through IPv4-mapped addresses.
+      const host = this.ipv6 && isIPv4(to.host) ? `::ffff:${to.host}` : to.host;
+      this.socket.send(data, to.port, host, () => undefined);
     } catch {
       // Synchronous throws: invalid port, socket closing.
     }

@@ -34,9 +34,9 @@ def log(text):
     sys.stderr.flush()
 
 
-def make_session(port):
+def make_session(port, host):
     return lt.session({
-        "listen_interfaces": "127.0.0.1:%d" % port,
+        "listen_interfaces": ("[%s]:%d" if ":" in host else "%s:%d") % (host, port),
         "enable_dht": True,
         "enable_lsd": False,
         "enable_upnp": False,
@@ -73,14 +73,15 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--ports", required=True, help="comma-separated ports, one node each")
     p.add_argument("--timeout", type=float, default=120)
+    p.add_argument("--host", default="127.0.0.1", help="address every node listens on (127.0.0.1 or ::1)")
     args = p.parse_args()
     ports = [int(x) for x in args.ports.split(",")]
     folder = tempfile.mkdtemp(prefix="lt-dht-")
-    sessions = [make_session(port) for port in ports]
+    sessions = [make_session(port, args.host) for port in ports]
     for i, s in enumerate(sessions):
         if i > 0:
-            s.add_dht_node(("127.0.0.1", ports[0]))
-    sessions[0].add_dht_node(("127.0.0.1", ports[1]))
+            s.add_dht_node((args.host, ports[0]))
+    sessions[0].add_dht_node((args.host, ports[1]))
 
     info = make_torrent(folder)
     seed_port = ports[-1]

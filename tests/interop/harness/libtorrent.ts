@@ -25,6 +25,16 @@ export interface LibtorrentOptions {
   encryption?: 'enabled' | 'forced' | 'disabled';
   /** 'utp-only': no TCP at all (listens and dials over uTP only). Default: TCP only. */
   transport?: 'tcp' | 'tcp+utp' | 'utp-only';
+  /** Listen address: '127.0.0.1' (default) or '::1'. */
+  listen?: '127.0.0.1' | '::1';
+  /** unchoke_slots_limit with the fixed-slots choker; 0 = never unchoke anyone. */
+  unchokeSlots?: number;
+  /** allowed_fast_set_size (BEP 6). */
+  allowedFast?: number;
+  /** Local service discovery (BEP 14) on the listen address. */
+  lsd?: boolean;
+  /** Log every peer message on stderr (libtorrent's peer_log alerts), e.g. "==> ALLOWED_FAST [ 5 ]". */
+  peerLog?: boolean;
   /** Wrap the python process, e.g. ['/usr/bin/time', '-v'] for the benchmark. */
   wrapper?: readonly string[];
 }
@@ -48,6 +58,11 @@ export function libtorrentArgs(mode: 'seed' | 'leech', options: LibtorrentOption
   if (options.keepSeeding) args.push('--keep-seeding');
   if (options.seedMode) args.push('--seed-mode');
   if (options.encryption) args.push('--encryption', options.encryption);
+  if (options.listen) args.push('--listen', options.listen);
+  if (options.unchokeSlots !== undefined) args.push('--unchoke-slots', String(options.unchokeSlots));
+  if (options.allowedFast !== undefined) args.push('--allowed-fast', String(options.allowedFast));
+  if (options.lsd) args.push('--lsd');
+  if (options.peerLog) args.push('--peer-log');
   if (options.transport === 'tcp+utp') args.push('--utp');
   if (options.transport === 'utp-only') args.push('--no-tcp');
   return args;
@@ -65,12 +80,16 @@ export async function startLibtorrentSeeder(options: LibtorrentOptions, readyTim
   const proc = spawnLt('seed', options, port);
   const ready = await proc.waitForLine(/"type": "(seeding|error)"/, readyTimeoutMs, 'stdout');
   if (ready.includes('"error"')) throw new Error(`libtorrent seeder: ${ready}\n${proc.tail()}`);
-  return { proc, port, address: `127.0.0.1:${port}` };
+  return { proc, port, address: endpointText(options.listen, port) };
+}
+
+function endpointText(listen: string | undefined, port: number): string {
+  return listen === '::1' ? `[::1]:${port}` : `127.0.0.1:${port}`;
 }
 
 /** Starts a leecher; wait for `proc.waitForLine('DONE', …)` or its exit (0 = all verified). */
 export async function startLibtorrentLeecher(options: LibtorrentOptions): Promise<LibtorrentPeer> {
   const port = options.port ?? (await freePort());
   const proc = spawnLt('leech', options, port);
-  return { proc, port, address: `127.0.0.1:${port}` };
+  return { proc, port, address: endpointText(options.listen, port) };
 }

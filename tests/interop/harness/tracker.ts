@@ -21,7 +21,9 @@ export interface Tracker {
   close(): Promise<void>;
 }
 
-export async function startTracker(options: { intervalMs?: number } = {}): Promise<Tracker> {
+/** `host: '::1'` serves HTTP on IPv6 loopback only (UDP stays on both loopbacks). */
+export async function startTracker(options: { intervalMs?: number; host?: '127.0.0.1' | '::1' } = {}): Promise<Tracker> {
+  const host = options.host ?? '127.0.0.1';
   const port = await freePort();
   // A short interval makes late joiners find each other quickly on re-announce.
   const server = new Server({ interval: options.intervalMs ?? 5_000, http: true, udp: true, ws: false, stats: false });
@@ -42,14 +44,14 @@ export async function startTracker(options: { intervalMs?: number } = {}): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, { http: '127.0.0.1', udp: '127.0.0.1', udp6: '::1' }, () => resolve());
+    server.listen(port, { http: host, udp: '127.0.0.1', udp6: '::1' }, () => resolve());
   });
   server.on('error', () => { /* keep serving */ });
 
   return {
     port,
-    httpUrl: `http://127.0.0.1:${port}/announce`,
-    udpUrl: `udp://127.0.0.1:${port}`,
+    httpUrl: host === '::1' ? `http://[::1]:${port}/announce` : `http://127.0.0.1:${port}/announce`,
+    udpUrl: host === '::1' ? `udp://[::1]:${port}` : `udp://127.0.0.1:${port}`,
     announces,
     waitForAnnounce(match, timeoutMs) {
       const seen = announces.find(match);

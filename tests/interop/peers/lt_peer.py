@@ -7,7 +7,8 @@ Prints one JSON object per line on stdout:
   {"type":"progress","progress":0.42,...} (every --interval seconds)
   {"type":"done","seconds":S}             (leech mode: every piece verified), then a bare DONE line
 Diagnostics (alerts) go to stderr. Exits 0 when done (leech) or on SIGTERM (seed); 1 on error
-or timeout. Only loopback: no DHT, LSD, UPnP or NAT-PMP; TCP only (uTP off, see INTEROP.md).
+or timeout. Only loopback: no DHT, UPnP or NAT-PMP, LSD only when asked; TCP only (uTP off, see
+INTEROP.md).
 """
 import argparse
 import json
@@ -47,15 +48,20 @@ def parse_args():
     p.add_argument("--utp", action="store_true", help="allow uTP (off by default)")
     p.add_argument("--no-tcp", action="store_true", help="uTP only: no TCP in or out (implies --utp)")
     p.add_argument("--encryption", choices=["enabled", "forced", "disabled"], default="enabled")
+    p.add_argument("--listen", default="127.0.0.1", help="address to listen on (127.0.0.1 or ::1)")
+    p.add_argument("--unchoke-slots", type=int, default=-1, help="unchoke_slots_limit; 0 = never unchoke")
+    p.add_argument("--allowed-fast", type=int, default=-1, help="allowed_fast_set_size (BEP 6)")
+    p.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14), on the listen address")
+    p.add_argument("--peer-log", action="store_true", help="log every peer message on stderr (peer_log alerts)")
     return p.parse_args()
 
 
 def make_session(args):
     pe = {"enabled": lt.enc_policy.enabled, "forced": lt.enc_policy.forced, "disabled": lt.enc_policy.disabled}[args.encryption]
     settings = {
-        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "listen_interfaces": ("[%s]:%d" if ":" in args.listen else "%s:%d") % (args.listen, args.port),
         "enable_dht": False,
-        "enable_lsd": False,
+        "enable_lsd": args.lsd,
         "enable_upnp": False,
         "enable_natpmp": False,
         # Every peer here is 127.0.0.1: without this libtorrent merges them into one (INTEROP.md).
@@ -76,9 +82,24 @@ def make_session(args):
             | lt.alert.category_t.tracker_notification
             | lt.alert.category_t.connect_notification
             | lt.alert.category_t.peer_notification
+            | (lt.alert.category_t.peer_log_notification if args.peer_log else 0)
         ),
     }
-    return lt.session(settings)
+    if args.unchoke_slots >= 0:
+        settings["choking_algorithm"] = 0  # fixed_slots_choker: exactly unchoke_slots_limit slots
+        settings["unchoke_slots_limit"] = args.unchoke_slots
+        # Optimistic slots are at least one whatever the limit; the first round runs on the
+        # first tick after start, later ones once an interval: put them an hour apart.
+        settings["optimistic_unchoke_interval"] = 3600
+    if args.allowed_fast >= 0:
+        settings["allowed_fast_set_size"] = args.allowed_fast
+    ses = lt.session(settings)
+    if args.unchoke_slots >= 0:
+        # Peers on the local network (all of ours: 127.0.0.1) ignore unchoke slots by default.
+        local = ses.get_peer_class(lt.session.local_peer_class_id)
+        local["ignore_unchoke_slots"] = False
+        ses.set_peer_class(lt.session.local_peer_class_id, local)
+    return ses
 
 
 def add(ses, args):
@@ -105,6 +126,7 @@ def add(ses, args):
 def connect_peers(handle, peers):
     for peer in peers:
         host, _, port = peer.rpartition(":")
+        host = host.strip("[]")  # "[::1]:6881"
         try:
             handle.connect_peer((host, int(port)))
         except Exception as e:  # noqa: BLE001 - logged, the tracker may still bring peers

@@ -232,6 +232,32 @@ describe('NodeNetwork UDP', () => {
     await new Promise((r) => setTimeout(r, 20));
   });
 
+  it('a dual-stack socket (bound to ::) reaches IPv4 peers and sees them as plain IPv4', async () => {
+    const dual = await bind('::');
+    const v4 = await bind('127.0.0.1');
+    const got = new Promise<[Uint8Array, { host: string; port: number }]>((resolve) => v4.setHandler((data, from) => resolve([data, from])));
+    dual.send(utf8('to v4'), { host: '127.0.0.1', port: v4.port });
+    const [data] = await got;
+    expect(fromUtf8(data)).toBe('to v4');
+    const back = new Promise<{ host: string; port: number }>((resolve) => dual.setHandler((_d, from) => resolve(from)));
+    v4.send(utf8('back'), { host: '127.0.0.1', port: dual.port });
+    expect(await back).toEqual({ host: '127.0.0.1', port: v4.port });
+  });
+
+  it('joins a multicast group on the loopback interface and hears itself and others there', async () => {
+    const group = '239.192.152.143';
+    const port = 46000 + Math.floor(Math.random() * 1000);
+    const options = { group, port, interfaceAddress: '127.0.0.1', ttl: 1, loopback: true };
+    const a = await net.bindMulticast(options);
+    const b = await net.bindMulticast(options); // address reuse: two members on one port
+    cleanups.push(() => a.close(), () => b.close());
+    const heardByA = new Promise<string>((resolve) => a.setHandler((data) => resolve(fromUtf8(data))));
+    const heardByB = new Promise<{ host: string }>((resolve) => b.setHandler((_d, from) => resolve(from)));
+    a.send(utf8('hello group'), { host: group, port });
+    expect(await heardByA).toBe('hello group');
+    expect((await heardByB).host).toBe('127.0.0.1');
+  });
+
   it('keeps datagrams that arrive before setHandler', async () => {
     const a = await bind();
     const b = await bind();

@@ -83,6 +83,16 @@ describe('Choker', () => {
     expect(choker.optimisticPeer).not.toBe(first);
   });
 
+  it('with 0 slots unchokes no one, not even optimistically (allowed-fast pieces only)', () => {
+    const clock = new ManualClock(1_000_000);
+    const choker = new Choker({ clock, random: new SeededRandom(5), uploadSlots: 0 });
+    const peers = Array.from({ length: 5 }, (_, k) => peer(`p${k}`, { interested: true, downloadRate: 1000 * k }));
+    for (let r = 0; r < 5; r++) {
+      expect(choker.rechoke(peers, r % 2 === 0).size).toBe(0);
+      clock.advance(30_000);
+    }
+  });
+
   it('newly connected peers are about three times as likely to be the optimistic unchoke', () => {
     const clock = new ManualClock(1_000_000);
     const choker = new Choker({ clock, random: new SeededRandom(5), uploadSlots: 1 });

@@ -213,6 +213,17 @@ describe('PiecePicker: blocks', () => {
     expect(picked.map((b) => b.index).sort((x, y) => x - y)).toEqual([17, 63]);
   });
 
+  it('suggested pieces (BEP 6 SUGGEST) come before rarer ones, if the peer has them and we lack them', () => {
+    const p = picker(10);
+    p.addPeer('a', allBut(10));
+    p.addPeer('b', bits(10, [0, 1, 2, 3, 4, 5, 6, 7, 8])); // piece 9 is the rarest
+    p.onPieceVerified(4);
+    const picked = p.pickBlocks('a', allBut(10), 3, undefined, new Set([4, 9, 6, 2]));
+    // 4 is ours already; the rest in suggestion order, ahead of rarest first.
+    expect(picked.map((b) => b.index)).toEqual([9, 6, 2]);
+    expect(p.pickBlocks('c', bits(10, [1]), 5, undefined, new Set([7])).map((b) => b.index)).toEqual([1]);
+  });
+
   it('a failed request puts the block back in the pool', () => {
     const p = picker(10, 4);
     const [first] = p.pickBlocks('a', 'all', 2);
