@@ -17,6 +17,14 @@ import { TorrentError } from '../util/errors.js';
 import { mathRandom, type Random } from '../util/random.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Torrent } from './torrent.js';
+import { TorrentQueue } from './torrent-queue.js';
+import { GoalKeeper } from './goal-keeper.js';
+import { SessionTotals, type SessionStatistics } from './session-totals.js';
+import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
+import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
+import type { IpBlocklist } from '../policy/ip-blocklist.js';
+import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { TimerHandle } from '../util/clock.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
 
 export const CLIENT_VERSION = '0.1.0';
@@ -25,6 +33,10 @@ const PEER_ID_PREFIX = '-TE0100-';
 /** The routing table saved at close, so a restart does not bootstrap from scratch. */
 const DHT_STATE_KEY = 'dht-state';
 /** Well-known public DHT routers (BEP 5 bootstrap); unreachable ones cost nothing. */
+/** Peer connections across all torrents at most, unless ClientOptions.maxConnections says otherwise. */
+export const DEFAULT_MAX_CONNECTIONS = 200;
+/** Queue, seed goals, totals and alternative speeds are looked at this often. */
+const POLICY_TICK_MS = 1_000;
 const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
   { host: 'router.bittorrent.com', port: 6881 },
   { host: 'dht.transmissionbt.com', port: 6881 },
@@ -34,6 +46,8 @@ const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
 interface ClientEvents {
   added(torrent: Torrent): void;
   removed(infoHash: string): void;
+  /** A torrent reached a seeding goal and was paused or removed. */
+  seedGoal(infoHash: string, goal: 'ratio' | 'time', action: SeedGoalAction): void;
 }
 
 /**
@@ -57,6 +71,15 @@ export class Client extends Emitter<ClientEvents> {
   private readonly encryption: StreamEncryption | undefined;
   private listener: TcpListener | null = null;
   private closed = false;
+  private readonly queue: TorrentQueue;
+  private readonly goals: GoalKeeper;
+  private readonly totals: SessionTotals;
+  private blocklist: IpBlocklist | undefined;
+  private altSpeed: AltSpeedSchedule | undefined;
+  /** Limits set by the user; the alternative speeds replace them while they apply. */
+  private normalLimits: { download: number; upload: number };
+  private maxConnections: number;
+  private policyTimer: TimerHandle | null = null;
 
   private constructor(private readonly options: ClientOptions) {
     super();
@@ -65,8 +88,16 @@ export class Client extends Emitter<ClientEvents> {
     this.peerId = options.peerId ?? makePeerId(options.platform);
     this.udp = new UdpTrackerClient({ network: options.platform.network, clock: this.clock, random: this.random });
     this.resume = new ResumeStore(options.platform.kv);
-    this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
-    this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
+    this.normalLimits = { download: options.downloadLimit ?? 0, upload: options.uploadLimit ?? 0 };
+    this.altSpeed = options.altSpeed;
+    const limits = this.altSpeed?.limits(this.normalLimits) ?? this.normalLimits;
+    this.downloadBucket = new TokenBucket({ rate: limits.download, clock: this.clock });
+    this.uploadBucket = new TokenBucket({ rate: limits.upload, clock: this.clock });
+    this.queue = new TorrentQueue(this.clock, options.queue);
+    this.goals = new GoalKeeper(options.seedGoals, options.seedGoalAction);
+    this.totals = new SessionTotals(this.clock, options.persistTotals === false ? undefined : options.platform.kv);
+    this.blocklist = options.blocklist;
+    this.maxConnections = checkCount(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
     const policy = options.encryption ?? 'preferred';
     this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
@@ -78,6 +109,8 @@ export class Client extends Emitter<ClientEvents> {
     const client = new Client(options);
     await client.listen(options.port ?? 0);
     await client.startUdp();
+    await client.totals.load();
+    client.schedulePolicyTick();
     return client;
   }
 
@@ -143,7 +176,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private onIncoming(socket: TcpSocket, transport: 'tcp' | 'utp' = 'tcp'): void {
-    if (this.closed) return socket.destroy();
+    if (this.closed || this.blocklist?.blocks(socket.remote.host)) return socket.destroy();
     const encryption = this.encryption;
     if (!encryption) return this.acceptPeer(socket, transport, false);
     // MSE or plaintext: the first bytes tell (a plaintext handshake is replayed to us).
@@ -214,7 +247,10 @@ export class Client extends Emitter<ClientEvents> {
         pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
-        globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },
+        globalBuckets: { download: [this.downloadBucket], upload: [this.uploadBucket] },
+        queue: this.queue,
+        peerFilter: { blocks: (host) => this.blocklist?.blocks(host) ?? false },
+        connectionBudget: { canOpen: () => this.openConnections() < this.maxConnections },
       },
       {
         infoHash,
@@ -234,7 +270,11 @@ export class Client extends Emitter<ClientEvents> {
       await torrent.stop().catch(() => undefined);
       throw error;
     }
+    if (options.seedGoals !== undefined || options.seedGoalAction !== undefined) this.goals.setOwn(hex, options.seedGoals, options.seedGoalAction);
+    this.queue.add(torrent, options.forceStart ?? false);
     this.emit('added', torrent);
+    // Started at once when the queue has a slot: resolves after its check, as a plain start did.
+    await this.queue.apply();
     return torrent;
   }
 
@@ -262,21 +302,145 @@ export class Client extends Emitter<ClientEvents> {
     const torrent = this.torrents.get(hex);
     if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
     this.torrents.delete(hex);
+    this.queue.remove(torrent);
+    this.goals.forget(hex);
+    this.totals.report(hex, torrent.download.meter.total, torrent.upload.meter.total);
+    this.totals.forget(hex);
     await torrent.stop();
     if (options.deleteData) await torrent.deleteData();
     await this.resume.delete(hex);
     this.emit('removed', hex);
   }
 
+  /** Global payload limits in bytes/s (0 = none); while alternative speeds apply, they take over. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
-    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
+    if (limits.download !== undefined) this.normalLimits.download = limits.download;
+    if (limits.upload !== undefined) this.normalLimits.upload = limits.upload;
+    this.applyRateLimits();
+  }
+
+  /** Alternative speeds and their schedule (undefined: none). */
+  setAltSpeed(schedule: AltSpeedSchedule | undefined): void {
+    this.altSpeed = schedule;
+    this.applyRateLimits();
+  }
+
+  /** Switch the alternative speeds by hand (undefined: back to the schedule). */
+  setAltSpeedManual(on: boolean | undefined): void {
+    this.altSpeed?.setManual(on);
+    this.applyRateLimits();
+  }
+
+  get altSpeedActive(): boolean {
+    return this.altSpeed?.isActive() ?? false;
+  }
+
+  private applyRateLimits(): void {
+    const limits = this.altSpeed?.limits(this.normalLimits) ?? this.normalLimits;
+    if (this.downloadBucket.rate !== limits.download) this.downloadBucket.setRate(limits.download);
+    if (this.uploadBucket.rate !== limits.upload) this.uploadBucket.setRate(limits.upload);
+  }
+
+  // --- queue ---
+
+  setQueueLimits(limits: Partial<QueueLimits>): void {
+    this.queue.policy.setLimits(limits);
+    void this.queue.apply();
+  }
+
+  /** Run a torrent past the queue's limits (or end that). */
+  forceStart(infoHashHex: string, forced = true): void {
+    this.queue.forceStart(this.need(infoHashHex), forced);
+  }
+
+  moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
+    this.queue.move(this.need(infoHashHex), where);
+  }
+
+  /** Infohashes, top of the queue first. */
+  queueOrder(): string[] {
+    return this.queue.policy.ids();
+  }
+
+  queueStanding(infoHashHex: string): QueueStanding {
+    return this.queue.standing(this.need(infoHashHex));
+  }
+
+  // --- seeding goals, blocklist, connections, totals ---
+
+  setSeedGoals(goals: SeedGoals, action?: SeedGoalAction): void {
+    this.goals.setGlobal(goals, action);
+  }
+
+  /** A torrent's own goals; undefined goes back to the client's. */
+  setTorrentSeedGoals(infoHashHex: string, goals: SeedGoals | undefined, action?: SeedGoalAction): void {
+    this.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
+  }
+
+  /** Replace the blocklist; connected peers it names are dropped at once. */
+  setBlocklist(list: IpBlocklist | undefined): void {
+    this.blocklist = list;
+    for (const torrent of this.torrents.values()) torrent.dropBlockedPeers();
+  }
+
+  setMaxConnections(max: number): void {
+    this.maxConnections = checkCount(max, 'maxConnections');
+  }
+
+  /** Peer connections (and dials in progress) across every torrent. */
+  openConnections(): number {
+    let open = 0;
+    for (const torrent of this.torrents.values()) open += torrent.connectionCount;
+    return open;
+  }
+
+  /** Payload and time for this session and for all time (kept in the platform's key-value store). */
+  sessionStats(): SessionStatistics {
+    this.reportTotals();
+    return this.totals.snapshot();
+  }
+
+  private reportTotals(): void {
+    for (const [hex, t] of this.torrents) this.totals.report(hex, t.download.meter.total, t.upload.meter.total);
+  }
+
+  private schedulePolicyTick(): void {
+    this.policyTimer = this.clock.setTimeout(() => {
+      this.policyTimer = null;
+      if (this.closed) return;
+      this.policyTick();
+      this.schedulePolicyTick();
+    }, POLICY_TICK_MS);
+  }
+
+  private policyTick(): void {
+    this.applyRateLimits();
+    this.queue.tick();
+    for (const torrent of [...this.torrents.values()]) {
+      const verdict = this.goals.check(torrent);
+      if (!verdict) continue;
+      torrent.goalReached(verdict.goal);
+      this.emit('seedGoal', torrent.infoHashHex, verdict.goal, verdict.action);
+      if (verdict.action === 'remove') void this.remove(torrent.infoHashHex).catch(() => undefined);
+      else torrent.pause();
+    }
+    this.reportTotals();
+    void this.totals.maybeSave();
+  }
+
+  private need(infoHashHex: string): Torrent {
+    const torrent = this.torrents.get(infoHashHex.toLowerCase());
+    if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
+    return torrent;
   }
 
   /** Stop every torrent (announcing `stopped`, bounded in time) and persist resume data. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.policyTimer !== null) this.clock.clearTimeout(this.policyTimer);
+    this.reportTotals();
+    await this.totals.maybeSave(true);
     await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
     await this.listener?.close().catch(() => undefined);
     this.udp.close();
@@ -309,3 +473,8 @@ function wrapInfo(info: Uint8Array): Uint8Array {
   return out;
 }
 
+
+function checkCount(value: number, name: string): number {
+  if (!(value >= 1)) throw new TorrentError('usage', `${name} must be 1 or more (Infinity: no limit), got ${value}`);
+  return value;
+}

@@ -1,42 +1,44 @@
 import type { FileStorage, Platform } from '../../platform/interfaces/index.js';
 import { parseInfo, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
-import { Announcer } from '../tracker/announcer.js';
 import type { UdpTrackerClient } from '../tracker/udp-tracker.js';
-import { Bitfield } from '../swarm/bitfield.js';
-import { PiecePicker } from '../swarm/piece-picker.js';
+import type { Bitfield } from '../swarm/bitfield.js';
+import type { PiecePicker } from '../swarm/piece-picker.js';
 import type { PeerSession } from '../swarm/peer-session.js';
 import { Swarm } from '../swarm/swarm.js';
 import type { SwarmLimits } from '../swarm/swarm-limits.js';
+import type { ConnectionBudget } from '../swarm/swarm.js';
 import type { TorrentContext } from '../swarm/torrent-context.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
 import type { Connector } from '../peer/connector.js';
 import type { PeerDiscovery } from '../peer/transport.js';
 import type { Handshake } from '../wire/handshake.js';
-import { PieceStore } from '../storage/piece-store.js';
 import type { ResumeRecord, ResumeStore } from '../storage/resume-store.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { Emitter } from '../util/emitter.js';
 import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
-import { PieceBuffers } from './piece-buffers.js';
+import { SeedingTimer } from '../policy/seed-goals.js';
 import { ResumeSaver } from './resume-saver.js';
 import { WebSeedGroup } from './web-seed-group.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
 import { TorrentRateGate, type Bucket } from './rate-gate.js';
-import { checkExistingData } from './data-check.js';
+import { TokenBucket } from './rate-limiter.js';
 import { buildStats } from './torrent-stats.js';
-import { filePrioritiesToPieces } from './file-priorities.js';
-import {
-  PRIORITY_NORMAL,
-  PRIORITY_SKIP,
-  type AddTorrentOptions,
-  type FilePriority,
-  type PeerStats,
-  type TorrentEvents,
-  type TorrentState,
-  type TorrentStats,
-} from './types.js';
+import { TorrentPieces } from './torrent-pieces.js';
+import { TorrentNetwork, type PeerFilter } from './torrent-network.js';
+import { buildResumeRecord, mergeTiers } from './torrent-resume.js';
+import type { AddTorrentOptions, FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
+
+/** The Client's queue, as a torrent reports to it (see session/torrent-queue.ts). */
+export interface QueueLink {
+  /** The user paused it, or it failed: it holds no slot. */
+  stopped(torrent: Torrent): void;
+  /** The user resumed it: it runs when the queue has a slot for it. */
+  resumed(torrent: Torrent): void;
+  /** 0 = top of the queue; undefined when the client keeps no queue. */
+  position(torrent: Torrent): number | undefined;
+}
 
 /** What a Torrent borrows from its Client. */
 export interface TorrentDeps {
@@ -54,7 +56,12 @@ export interface TorrentDeps {
   discovery?: PeerDiscovery;
   resume: ResumeStore;
   swarmLimits: SwarmLimits;
-  globalBuckets: { download: () => readonly Bucket[]; upload: () => readonly Bucket[] };
+  globalBuckets: { download: readonly Bucket[]; upload: readonly Bucket[] };
+  /** Without one, a torrent runs whenever it is not paused. */
+  queue?: QueueLink;
+  peerFilter?: PeerFilter;
+  /** Connections across every torrent of the client. */
+  connectionBudget?: ConnectionBudget;
 }
 
 export interface TorrentInit {
@@ -68,45 +75,36 @@ export interface TorrentInit {
 }
 
 /**
- * Verified pieces waiting for the disk at most (in bytes; at least two pieces). Past this the
- * sessions stop requesting, so a slow disk slows the download instead of growing memory.
- */
-const MAX_PENDING_WRITE_BYTES = 32 * 1024 * 1024;
-
-/**
- * One torrent's state machine: metadata → checking → downloading → seeding, with paused and
- * error on the side. Owns its pieces, swarm and announcer; the Client owns the sockets.
+ * One torrent's state machine: metadata → checking → downloading → seeding, with queued,
+ * paused and error on the side. Its data lives in TorrentPieces, its contact with peers and
+ * trackers in TorrentNetwork (while it runs); the Client owns the sockets and the queue.
  */
 export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
-  meta: TorrentMeta | undefined;
-  have: Bitfield | undefined;
   readonly download: TorrentRateGate;
   readonly upload: TorrentRateGate;
+  /** This torrent's own limits (0 = none), on top of the client's. */
+  readonly downloadBucket: TokenBucket;
+  readonly uploadBucket: TokenBucket;
+  readonly seedingTimer: SeedingTimer;
   private currentState: TorrentState;
   private errorText: string | undefined;
-  private store: PieceStore | undefined;
   private storage: FileStorage | undefined;
-  private activePicker: PiecePicker | undefined;
+  private pieces: TorrentPieces | undefined;
   private readonly swarm: Swarm;
-  private announcer: Announcer | undefined;
+  private network: TorrentNetwork | undefined;
+  private stoppedNetwork: TorrentNetwork | undefined;
   private fetcher: MetadataFetcher | undefined;
-  private buffers: PieceBuffers | undefined;
-  private filePriorities: FilePriority[] = [];
-  private writesInFlight = 0;
-  private ticker: TimerHandle | null = null;
   private readonly resumeSaver: ResumeSaver;
   private readonly webSeeds: WebSeedGroup;
   private readonly trackers: string[][];
   private readonly addedAt: number;
   private completedAt: number | undefined;
-  private restoredDownloaded: number;
-  private restoredUploaded: number;
-  private hadDataAtStart = false;
-  private hashFailures = 0;
+  private readonly restoredDownloaded: number;
+  private readonly restoredUploaded: number;
   private running = false;
-  private checking = false;
+  private userPaused: boolean;
 
   constructor(
     private readonly deps: TorrentDeps,
@@ -115,23 +113,35 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     super();
     this.infoHash = init.infoHash;
     this.infoHashHex = toHex(init.infoHash);
-    this.download = new TorrentRateGate(deps.clock, deps.globalBuckets.download);
-    this.upload = new TorrentRateGate(deps.clock, deps.globalBuckets.upload);
+    const clock = deps.clock;
+    this.downloadBucket = new TokenBucket({ rate: init.options.downloadLimit ?? 0, clock });
+    this.uploadBucket = new TokenBucket({ rate: init.options.uploadLimit ?? 0, clock });
+    const downBuckets = [this.downloadBucket, ...deps.globalBuckets.download];
+    const upBuckets = [this.uploadBucket, ...deps.globalBuckets.upload];
+    this.download = new TorrentRateGate(clock, () => downBuckets);
+    this.upload = new TorrentRateGate(clock, () => upBuckets);
+    this.seedingTimer = new SeedingTimer(clock);
     const record = init.record;
     this.addedAt = record?.addedAt || Date.now();
     this.completedAt = record?.completedAt;
     this.restoredDownloaded = record?.downloaded ?? 0;
     this.restoredUploaded = record?.uploaded ?? 0;
+    this.userPaused = !!(init.options.paused || record?.paused);
     this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
     this.currentState = init.meta ? 'checking' : 'metadata';
-    this.webSeeds = new WebSeedGroup(deps.platform.http, deps.clock);
-    this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
-    this.swarm = new Swarm(this, (to, prefer) => deps.connector.dial(to, this.infoHash, prefer), deps.clock, deps.random, deps.swarmLimits, () => undefined);
-    if (init.meta) this.meta = init.meta;
+    this.webSeeds = new WebSeedGroup(deps.platform.http, clock);
+    this.resumeSaver = new ResumeSaver(clock, deps.resume, () => this.resumeRecord());
+    this.swarm = new Swarm(this, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
   }
 
   // --- TorrentContext ---------------------------------------------------------------------
 
+  get meta(): TorrentMeta | undefined {
+    return this.pieces?.meta ?? this.init.meta;
+  }
+  get have(): Bitfield | undefined {
+    return this.pieces?.have;
+  }
   get localPeerId(): Uint8Array {
     return this.deps.peerId;
   }
@@ -151,35 +161,28 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     return this.deps.pex && !this.isPrivate;
   }
   get picker(): PiecePicker | undefined {
-    return this.activePicker;
+    return this.pieces?.picker;
   }
   get infoBytes(): Uint8Array | undefined {
     return this.meta?.infoBytes;
   }
-
   canRequest(): boolean {
-    const pieceLength = this.meta?.pieceLength ?? 0;
-    return this.writesInFlight < 2 || this.writesInFlight * pieceLength < MAX_PENDING_WRITE_BYTES;
+    return this.pieces?.canRequest() ?? false;
   }
-
   isComplete(): boolean {
-    return !!this.activePicker && this.activePicker.wantedRemaining() === 0 && this.writesInFlight === 0;
+    return this.pieces?.isComplete() ?? false;
   }
-
   readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    if (!this.store) return Promise.reject(new TorrentError('internal', 'no storage yet'));
-    return this.store.readBlock(index, begin, length);
+    if (!this.pieces) return Promise.reject(new TorrentError('internal', 'no storage yet'));
+    return this.pieces.store.readBlock(index, begin, length);
   }
-
   onBlock(fromId: string, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void {
-    this.buffers!.add(index, begin, block, fromId);
+    this.pieces!.addBlock(index, begin, block, fromId);
     if (pieceComplete) void this.completePiece(index);
   }
-
   onCancelElsewhere(peerId: string, index: number, begin: number, length: number): void {
     this.swarm.sessions.get(peerId)?.cancel(index, begin, length);
   }
-
   onMetadataOffer(session: PeerSession, size: number): void {
     this.fetcher?.offer(session, size);
   }
@@ -190,7 +193,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.fetcher?.onReject(session, piece);
   }
   onPexPeers(peers: { host: string; port: number }[]): void {
-    this.swarm.addPeers(peers, 'pex');
+    this.network?.addPeers(peers, 'pex');
   }
   onInterestChanged(session: PeerSession): void {
     this.swarm.onInterest(session);
@@ -211,55 +214,105 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     return this.isComplete();
   }
 
+  /** Running: connected to peers and trackers (not paused, queued or failed). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Paused by the user (or by a seed goal); a queued torrent is not. */
+  get isPaused(): boolean {
+    return this.userPaused;
+  }
+
+  /** Download or seed, as the queue counts it: before the check, as resume data last saw it. */
+  get queueKind(): 'download' | 'seed' {
+    if (this.pieces?.picker) return this.isComplete() ? 'seed' : 'download';
+    return this.init.record?.completedAt !== undefined ? 'seed' : 'download';
+  }
+
+  /**
+   * Open storage and read what the metadata says; the torrent then waits (paused or queued)
+   * until `run()`. Without a queue it runs at once.
+   */
   async start(): Promise<void> {
     // Saved before anything else can fail or take time: nothing the user added is ever lost,
     // even a magnet whose metadata never arrives.
     await this.flushResume();
     this.storage = await this.deps.platform.openStorage(this.destination);
-    if (this.meta) await this.setupMeta(this.meta, false);
-    if (this.init.options.paused || this.init.record?.paused) {
-      this.setState('paused');
-      return;
+    if (this.init.meta) this.setupMeta(this.init.meta, false);
+    if (this.userPaused) return this.setState('paused');
+    if (this.deps.queue) return this.setState('queued');
+    await this.run();
+  }
+
+  /** Start networking (the queue gave a slot, or there is no queue). Resolves after the check. */
+  async run(): Promise<void> {
+    if (this.running) return;
+    this.userPaused = false;
+    try {
+      await this.activate();
+    } catch (error) {
+      this.fail(error);
+      throw error;
     }
-    await this.activate();
+  }
+
+  /** Stop networking and wait in the queue (its slot went to a torrent higher up). */
+  enqueue(): void {
+    if (this.running) this.deactivate('queued');
+    if (!this.userPaused && this.currentState !== 'error') this.setState('queued');
   }
 
   pause(): void {
-    if (this.currentState === 'paused' || !this.running) {
-      this.setState('paused');
-      return;
-    }
-    this.deactivate('paused');
+    this.userPaused = true;
+    if (this.running) this.deactivate('paused');
     this.setState('paused');
+    this.deps.queue?.stopped(this);
   }
 
   resume(): void {
     if (this.running) return;
+    this.userPaused = false;
     this.errorText = undefined;
-    void this.activate().catch((error) => this.fail(error));
+    if (this.deps.queue) {
+      if (this.currentState === 'paused' || this.currentState === 'error') this.setState('queued');
+      this.deps.queue.resumed(this);
+      return;
+    }
+    void this.run().catch(() => undefined);
   }
 
   setFilePriority(fileIndex: number, priority: FilePriority): void {
-    if (!this.meta || fileIndex < 0 || fileIndex >= this.meta.files.length) throw new TorrentError('usage', `no file ${fileIndex} in this torrent`);
-    this.filePriorities[fileIndex] = priority;
-    this.applyPriorities();
+    if (!this.pieces) throw new TorrentError('usage', `no file ${fileIndex} in this torrent`);
+    this.pieces.setFilePriority(fileIndex, priority);
+    this.afterPriorities();
     this.markDirty();
   }
 
+  /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */
+  setLimits(limits: { download?: number; upload?: number }): void {
+    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
+    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
+  }
+
   stats(): TorrentStats {
+    const pieces = this.pieces;
+    const position = this.deps.queue?.position(this);
     return buildStats(this, {
       state: this.currentState,
       ...(this.errorText !== undefined ? { error: this.errorText } : {}),
-      filePriorities: this.filePriorities,
+      filePriorities: pieces?.filePriorities ?? [],
       downloaded: this.totalDownloaded(),
       uploaded: this.totalUploaded(),
-      hadDataAtStart: this.hadDataAtStart,
-      hashFailures: this.hashFailures,
+      hadDataAtStart: pieces?.hadDataAtStart ?? false,
+      hashFailures: pieces?.hashFailures ?? 0,
       peers: [...this.swarm.sessions.values()],
-      trackers: this.announcer?.status() ?? this.trackers.flatMap((tier, i) => tier.map((url) => ({ url, tier: i, state: 'idle' as const, peersReceived: 0 }))),
+      trackers: this.network?.trackerStatus() ?? this.trackers.flatMap((tier, i) => tier.map((url) => ({ url, tier: i, state: 'idle' as const, peersReceived: 0 }))),
       addedAt: this.addedAt,
       ...(this.completedAt !== undefined ? { completedAt: this.completedAt } : {}),
       name: this.displayName(),
+      seedingMs: this.seedingTimer.elapsedMs(),
+      ...(position !== undefined ? { queuePosition: position } : {}),
     });
   }
 
@@ -271,26 +324,12 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   async stop(): Promise<void> {
     if (this.running) this.deactivate('client closing');
     await this.flushResume();
-    await this.announcerStopped;
+    await this.stoppedNetwork?.whenStopped();
     await this.storage?.close();
   }
 
   async deleteData(): Promise<void> {
-    if (this.store) await this.store.deleteFiles();
-  }
-
-  // --- internals --------------------------------------------------------------------------
-
-  private announcerStopped: Promise<void> = Promise.resolve();
-  private stopLookup: (() => void) | undefined;
-
-  /** Private (BEP 27) as far as we know: a magnet's metadata may still say otherwise. */
-  private isPrivateTorrent(): boolean {
-    return this.meta?.private ?? false;
-  }
-
-  private displayName(): string {
-    return this.meta?.name ?? this.init.magnet?.name ?? this.init.record?.name ?? this.infoHashHex;
+    if (this.pieces) await this.pieces.store.deleteFiles();
   }
 
   totalDownloaded(): number {
@@ -301,34 +340,56 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     return this.restoredUploaded + this.upload.meter.total;
   }
 
+  /** Data found on disk at the check that resume data did not vouch for (ratio counts against the size). */
+  get hadDataAtStart(): boolean {
+    return this.pieces?.hadDataAtStart ?? false;
+  }
+
+  /** The client found a seeding goal reached (it pauses or removes the torrent next). */
+  goalReached(goal: 'ratio' | 'time'): void {
+    this.emit('seedGoal', goal);
+  }
+
+  /** Connections open or being dialed (for the client's global limit). */
+  get connectionCount(): number {
+    return this.swarm.openCount;
+  }
+
+  /** The blocklist changed: close sessions with addresses it now names. */
+  dropBlockedPeers(): void {
+    this.network?.dropBlocked();
+  }
+
+  // --- internals --------------------------------------------------------------------------
+
+  private dial(to: { host: string; port: number }, prefer: 'tcp' | 'utp') {
+    if (!this.network) return Promise.reject(new TorrentError('network', 'the torrent is not running'));
+    return this.network.dial(to, prefer);
+  }
+
+  private displayName(): string {
+    return this.meta?.name ?? this.init.magnet?.name ?? this.init.record?.name ?? this.infoHashHex;
+  }
+
   private async activate(): Promise<void> {
     this.running = true;
     this.errorText = undefined;
-    const deps = this.deps;
-    this.announcer = new Announcer({
-      tiers: this.trackers,
-      infoHash: this.infoHash,
-      peerId: deps.peerId,
-      port: deps.listenPort(),
-      http: deps.platform.http,
-      udp: deps.udp,
-      clock: deps.clock,
-      random: deps.random,
-      stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.bytesLeft() }),
+    const network = new TorrentNetwork(
+      { ...this.deps, ...(this.deps.peerFilter ? { peerFilter: this.deps.peerFilter } : {}) },
+      this.infoHash,
+      this.swarm,
+    );
+    this.network = network;
+    network.start({
+      trackers: this.trackers,
+      isPrivate: this.isPrivate,
+      peers: [...(this.init.options.peers ?? []), ...(this.init.magnet?.peers ?? [])],
+      stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
+      onTick: () => this.fetcher?.tick(),
     });
-    this.announcer.on('peers', (peers) => this.swarm.addPeers(peers, 'tracker'));
-    this.swarm.start();
-    if (deps.discovery && !this.isPrivateTorrent()) {
-      this.stopLookup = deps.discovery.lookup(this.infoHash, {
-        announcePort: deps.listenPort(),
-        onPeers: (peers) => this.swarm.addPeers(peers, 'dht'),
-      });
-    }
-    this.swarm.addPeers(this.init.options.peers ?? [], 'manual');
-    this.swarm.addPeers(this.init.magnet?.peers ?? [], 'manual');
-    this.scheduleTick();
-    if (!this.meta) {
+    if (!this.pieces) {
       this.setState('metadata');
+      const deps = this.deps;
       this.fetcher = new MetadataFetcher(
         this.infoHash,
         (bytes) => deps.platform.hasher.sha1(bytes),
@@ -336,48 +397,33 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
         (info) => void this.onMetadata(info).catch((error) => this.fail(error)),
         (session, reason) => this.swarm.ban(session.id, reason),
       );
-      this.announcer.start();
+      network.announce();
       return;
     }
-    if (!this.activePicker) await this.check();
-    if (!this.running) return;
-    this.announcer.start();
+    if (!this.pieces.picker) await this.check();
+    if (this.network !== network) return;
+    network.announce();
     this.afterCheck();
   }
 
   private deactivate(reason: string): void {
     this.running = false;
     this.webSeeds.stop();
-    this.stopLookup?.();
-    this.stopLookup = undefined;
-    if (this.ticker !== null) this.deps.clock.clearTimeout(this.ticker);
-    this.ticker = null;
-    this.swarm.stop(reason);
-    const announcer = this.announcer;
-    this.announcer = undefined;
-    this.announcerStopped = announcer ? announcer.stop(5_000).catch(() => undefined) : Promise.resolve();
-    this.buffers?.clear();
-  }
-
-  private scheduleTick(): void {
-    this.ticker = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      this.swarm.tick();
-      this.fetcher?.tick();
-      this.scheduleTick();
-    }, 1_000);
+    this.seedingTimer.stop();
+    this.fetcher = undefined;
+    this.network?.stop(reason);
+    this.stoppedNetwork = this.network;
+    this.network = undefined;
+    this.pieces?.clearBuffers();
   }
 
   private async onMetadata(infoBytes: Uint8Array): Promise<void> {
     const meta = parseInfo(infoBytes, { announce: this.trackers });
     this.fetcher = undefined;
-    if (meta.private) {
-      // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
-      this.stopLookup?.();
-      this.stopLookup = undefined;
-    }
+    // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
+    if (meta.private) this.network?.leaveDht();
     await this.deps.resume.saveInfo(this.infoHashHex, infoBytes);
-    await this.setupMeta(meta, true);
+    this.setupMeta(meta, true);
     this.emit('metadata');
     for (const session of this.swarm.sessions.values()) session.onMetadataReady();
     if (!this.running) return;
@@ -385,40 +431,20 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (this.running) this.afterCheck();
   }
 
-  /** Metadata known: storage layout, priorities, an empty have-set (check fills it). */
-  private async setupMeta(meta: TorrentMeta, fromMagnet: boolean): Promise<void> {
-    this.meta = meta;
-    this.store = new PieceStore(meta, this.storage!, this.deps.platform.hasher);
-    this.have = new Bitfield(meta.pieceCount);
-    this.buffers = new PieceBuffers((i) => this.store!.map.pieceLength(i));
-    const saved = this.init.record?.filePriorities ?? [];
+  private setupMeta(meta: TorrentMeta, fromMagnet: boolean): void {
     const selected = this.init.options.selectedFiles ?? (fromMagnet || this.init.magnet ? this.init.magnet?.selectOnly : undefined);
-    const selectedSet = selected ? new Set(selected) : null;
-    this.filePriorities = meta.files.map((file, i) => {
-      if (saved.length === meta.files.length) return saved[i] as FilePriority;
-      if (selectedSet && !selectedSet.has(i)) return PRIORITY_SKIP;
-      return file.padding ? PRIORITY_SKIP : PRIORITY_NORMAL;
+    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, {
+      saved: (this.init.record?.filePriorities ?? []) as FilePriority[],
+      selected,
     });
   }
 
   private async check(): Promise<void> {
-    this.checking = true;
     this.setState('checking');
-    const meta = this.meta!;
+    const pieces = this.pieces!;
     const record = this.init.record;
-    const trusted = record && record.destination === this.destination && record.bitfield.length === Math.ceil(meta.pieceCount / 8) ? record.bitfield : null;
-    const found = await checkExistingData(this.store!, this.have!, trusted);
-    this.hadDataAtStart = found > 0 && !trusted;
-    this.checking = false;
-    await this.store!.createEmptyFiles((i) => (this.filePriorities[i] ?? 0) > 0);
-    this.activePicker = new PiecePicker({
-      pieceCount: meta.pieceCount,
-      pieceLength: meta.pieceLength,
-      lastPieceLength: meta.lastPieceLength,
-      random: this.deps.random,
-      have: this.have!,
-    });
-    this.applyPriorities();
+    const trusted = record && record.destination === this.destination && record.bitfield.length === Math.ceil(pieces.meta.pieceCount / 8) ? record.bitfield : null;
+    await pieces.check(trusted);
     for (const session of this.swarm.sessions.values()) session.attachPicker();
   }
 
@@ -431,10 +457,10 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.markDirty();
   }
 
-  private applyPriorities(): void {
-    if (!this.meta || !this.activePicker || !this.store) return;
-    this.activePicker.setPiecePriorities(filePrioritiesToPieces(this.meta, this.store.map, this.filePriorities));
+  /** Files were re-selected: a seed may have something to download again, or be done. */
+  private afterPriorities(): void {
     if (this.running && this.currentState === 'seeding' && !this.isComplete()) {
+      this.seedingTimer.stop();
       this.setState('downloading');
       this.startWebSeeds();
     }
@@ -443,53 +469,44 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private async completePiece(index: number): Promise<void> {
-    const buffer = this.buffers?.take(index);
-    const store = this.store;
-    const picker = this.activePicker;
-    if (!buffer || !store || !picker) return;
-    this.writesInFlight++;
+    const pieces = this.pieces;
+    if (!pieces) return;
     try {
-      const checked = await store.verifyLent(index, buffer.data);
-      buffer.data = checked.data;
-      if (!checked.ok) {
-        picker.onPieceFailed(index);
-        this.hashFailures++;
-        for (const peer of buffer.contributors) {
-          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, buffer.contributors.size === 1);
+      const outcome = await pieces.completePiece(
+        index,
+        () => this.running,
+        (wasBlocked) => {
+          this.checkDone();
+          if (wasBlocked && this.running) {
+            for (const session of this.swarm.sessions.values()) session.fillRequests();
+            this.webSeeds.wake();
+          }
+        },
+      );
+      if (outcome.kind === 'failed') {
+        for (const peer of outcome.contributors) {
+          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, outcome.contributors.size === 1);
         }
-        return;
+      } else if (outcome.kind === 'verified') {
+        for (const session of this.swarm.sessions.values()) session.announceHave(index);
+        this.emit('piece', index);
+        this.markDirty();
+        this.checkDone();
       }
-      await store.writePiece(index, buffer.data);
-      if (!this.running) return;
-      this.have!.set(index);
-      picker.onPieceVerified(index);
-      for (const session of this.swarm.sessions.values()) session.announceHave(index);
-      this.emit('piece', index);
-      this.markDirty();
     } catch (error) {
-      picker.onPieceFailed(index);
       this.fail(error);
-    } finally {
-      this.buffers?.recycle(buffer);
-      const wasBlocked = !this.canRequest();
-      this.writesInFlight--;
-      this.checkDone();
-      if (wasBlocked && this.running) {
-        for (const session of this.swarm.sessions.values()) session.fillRequests();
-        this.webSeeds.wake();
-      }
     }
   }
 
   /** BEP 19 web seeds from the torrent's url-list and the magnet's ws= entries. */
   private startWebSeeds(): void {
-    const meta = this.meta;
-    const picker = this.activePicker;
-    if (!meta || !picker || !this.running) return;
-    const urls = [...meta.urlList, ...(this.init.magnet?.webSeeds ?? [])];
+    const pieces = this.pieces;
+    const picker = pieces?.picker;
+    if (!pieces || !picker || !this.running) return;
+    const urls = [...pieces.meta.urlList, ...(this.init.magnet?.webSeeds ?? [])];
     if (urls.length === 0) return;
     this.webSeeds.start(urls, {
-      meta,
+      meta: pieces.meta,
       picker,
       download: this.download,
       canRequest: () => this.canRequest(),
@@ -503,12 +520,13 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private finish(downloadedNow: boolean): void {
-    void this.store!.flush().catch(() => undefined);
+    void this.pieces!.store.flush().catch(() => undefined);
     if (downloadedNow) {
       this.completedAt = Date.now();
-      this.announcer?.completed();
+      this.network?.completed();
     }
     this.setState('seeding');
+    this.seedingTimer.start();
     this.webSeeds.stop();
     this.swarm.dropSeeds();
     this.emit('done');
@@ -519,13 +537,8 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.errorText = errorMessage(error);
     if (this.running) this.deactivate('torrent error');
     this.setState('error');
+    this.deps.queue?.stopped(this);
     this.emit('error', error instanceof Error ? error : new Error(this.errorText));
-  }
-
-  private bytesLeft(): number {
-    if (!this.meta || !this.have) return 16384;
-    const wanted = this.activePicker?.wantedRemaining() ?? this.meta.pieceCount - this.have.count;
-    return Math.min(this.meta.totalLength, wanted * this.meta.pieceLength);
   }
 
   private setState(state: TorrentState): void {
@@ -547,38 +560,31 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private resumeRecord(): ResumeRecord {
-    const magnet = this.init.magnetUri ?? this.init.record?.magnet;
-    return {
-      infoHash: this.infoHashHex,
+    const pieces = this.pieces;
+    return buildResumeRecord({
+      infoHashHex: this.infoHashHex,
       destination: this.destination,
-      bitfield: this.have && !this.checking ? this.have.toBytes() : (this.init.record?.bitfield ?? new Uint8Array(0)),
-      filePriorities: this.filePriorities,
+      bitfield: pieces && pieces.picker && !pieces.checking ? pieces.have.toBytes() : undefined,
+      previous: this.init.record,
+      filePriorities: pieces?.filePriorities ?? [],
       uploaded: this.totalUploaded(),
       downloaded: this.totalDownloaded(),
       addedAt: this.addedAt,
-      ...(this.completedAt !== undefined ? { completedAt: this.completedAt } : {}),
-      paused: this.currentState === 'paused',
+      completedAt: this.completedAt,
+      paused: this.userPaused,
       name: this.displayName(),
       trackers: this.trackers,
-      ...(magnet ? { magnet } : {}),
-    };
+      magnetUri: this.init.magnetUri,
+    });
   }
 
   // --- routing from the Client ----------------------------------------------------------------
 
   acceptIncoming(conn: PeerConnection, handshake: Handshake): void {
+    if (this.deps.peerFilter?.blocks(conn.remoteEndpoint.host)) {
+      conn.close('address is in the blocklist');
+      return;
+    }
     this.swarm.acceptIncoming(conn, handshake);
   }
-}
-
-function mergeTiers(...lists: string[][][]): string[][] {
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  for (const tiers of lists) {
-    for (const tier of tiers) {
-      const fresh = tier.filter((u) => u && !seen.has(u) && seen.add(u));
-      if (fresh.length > 0) out.push(fresh);
-    }
-  }
-  return out;
 }
