@@ -1,20 +1,10 @@
-import type { FileStorage, Platform } from '../../platform/interfaces/index.js';
-import { parseInfo, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
-import type { UdpTrackerClient } from '../tracker/udp-tracker.js';
+import type { FileStorage } from '../../platform/interfaces/index.js';
+import { parseInfo, type TorrentMeta } from '../metainfo/index.js';
 import type { Bitfield } from '../swarm/bitfield.js';
-import type { PiecePicker } from '../swarm/piece-picker.js';
-import type { PeerSession } from '../swarm/peer-session.js';
 import { Swarm } from '../swarm/swarm.js';
-import type { SwarmLimits } from '../swarm/swarm-limits.js';
-import type { ConnectionBudget } from '../swarm/swarm.js';
-import type { TorrentContext } from '../swarm/torrent-context.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
-import type { Connector } from '../peer/connector.js';
-import type { PeerDiscovery } from '../peer/transport.js';
 import type { Handshake } from '../wire/handshake.js';
-import type { ResumeRecord, ResumeStore } from '../storage/resume-store.js';
-import type { Clock } from '../util/clock.js';
-import type { Random } from '../util/random.js';
+import type { ResumeRecord } from '../storage/resume-store.js';
 import { Emitter } from '../util/emitter.js';
 import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
@@ -22,64 +12,25 @@ import { SeedingTimer } from '../policy/seed-goals.js';
 import { ResumeSaver } from './resume-saver.js';
 import { WebSeedGroup } from './web-seed-group.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
-import { TorrentRateGate, type Bucket } from './rate-gate.js';
+import { TorrentRateGate } from './rate-gate.js';
 import { TokenBucket } from './rate-limiter.js';
 import { buildStats } from './torrent-stats.js';
 import { TorrentPieces } from './torrent-pieces.js';
-import { TorrentNetwork, type PeerFilter } from './torrent-network.js';
+import { TorrentNetwork } from './torrent-network.js';
+import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
+import { TorrentPeerContext } from './torrent-peer-context.js';
+import { PieceFlow } from './piece-flow.js';
 import { buildResumeRecord, mergeTiers } from './torrent-resume.js';
-import type { AddTorrentOptions, FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
+import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
-/** The Client's queue, as a torrent reports to it (see session/torrent-queue.ts). */
-export interface QueueLink {
-  /** The user paused it, or it failed: it holds no slot. */
-  stopped(torrent: Torrent): void;
-  /** The user resumed it: it runs when the queue has a slot for it. */
-  resumed(torrent: Torrent): void;
-  /** 0 = top of the queue; undefined when the client keeps no queue. */
-  position(torrent: Torrent): number | undefined;
-}
-
-/** What a Torrent borrows from its Client. */
-export interface TorrentDeps {
-  platform: Platform;
-  clock: Clock;
-  random: Random;
-  peerId: Uint8Array;
-  userAgent: string;
-  listenPort(): number;
-  udp: UdpTrackerClient;
-  connector: Connector;
-  /** Peer exchange allowed by the client's settings. */
-  pex: boolean;
-  /** The DHT, when on (never used for private torrents, BEP 27). */
-  discovery?: PeerDiscovery;
-  resume: ResumeStore;
-  swarmLimits: SwarmLimits;
-  globalBuckets: { download: readonly Bucket[]; upload: readonly Bucket[] };
-  /** Without one, a torrent runs whenever it is not paused. */
-  queue?: QueueLink;
-  peerFilter?: PeerFilter;
-  /** Connections across every torrent of the client. */
-  connectionBudget?: ConnectionBudget;
-}
-
-export interface TorrentInit {
-  infoHash: Uint8Array;
-  meta?: TorrentMeta;
-  magnet?: MagnetLink;
-  /** The magnet link as the user gave it (kept in resume data: peers, name, trackers). */
-  magnetUri?: string;
-  options: AddTorrentOptions;
-  record?: ResumeRecord;
-}
+export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
 
 /**
  * One torrent's state machine: metadata → checking → downloading → seeding, with queued,
  * paused and error on the side. Its data lives in TorrentPieces, its contact with peers and
  * trackers in TorrentNetwork (while it runs); the Client owns the sockets and the queue.
  */
-export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
+export class Torrent extends Emitter<TorrentEvents> {
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
   readonly download: TorrentRateGate;
@@ -98,6 +49,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private fetcher: MetadataFetcher | undefined;
   private readonly resumeSaver: ResumeSaver;
   private readonly webSeeds: WebSeedGroup;
+  private readonly flow: PieceFlow;
   private readonly trackers: string[][];
   private readonly addedAt: number;
   private completedAt: number | undefined;
@@ -131,72 +83,51 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.currentState = init.meta ? 'checking' : 'metadata';
     this.webSeeds = new WebSeedGroup(deps.platform.http, clock);
     this.resumeSaver = new ResumeSaver(clock, deps.resume, () => this.resumeRecord());
-    this.swarm = new Swarm(this, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
+    const context = new TorrentPeerContext({
+      infoHash: this.infoHash,
+      download: this.download,
+      upload: this.upload,
+      clock,
+      localPeerId: deps.peerId,
+      userAgent: deps.userAgent,
+      listenPort: () => deps.listenPort(),
+      pexAllowed: () => deps.pex,
+      meta: () => this.meta,
+      pieces: () => this.pieces,
+      fetcher: () => this.fetcher,
+      swarm: () => this.swarm,
+      addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
+      completePiece: (index) => void this.flow.complete(index),
+    });
+    this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
+    this.flow = new PieceFlow({
+      swarm: this.swarm,
+      webSeeds: this.webSeeds,
+      download: this.download,
+      pieces: () => this.pieces,
+      running: () => this.running,
+      onVerified: (index) => {
+        this.emit('piece', index);
+        this.markDirty();
+        this.checkDone();
+      },
+      onWritten: () => this.checkDone(),
+      fail: (error) => this.fail(error),
+    });
   }
 
-  // --- TorrentContext ---------------------------------------------------------------------
-
+  /** Undefined until metadata is known (magnet links). */
   get meta(): TorrentMeta | undefined {
     return this.pieces?.meta ?? this.init.meta;
   }
   get have(): Bitfield | undefined {
     return this.pieces?.have;
   }
-  get localPeerId(): Uint8Array {
-    return this.deps.peerId;
-  }
-  get clock(): Clock {
-    return this.deps.clock;
-  }
-  get listenPort(): number {
-    return this.deps.listenPort();
-  }
-  get userAgent(): string {
-    return this.deps.userAgent;
-  }
   get isPrivate(): boolean {
     return this.meta?.private ?? false;
   }
-  get pexEnabled(): boolean {
-    return this.deps.pex && !this.isPrivate;
-  }
-  get picker(): PiecePicker | undefined {
-    return this.pieces?.picker;
-  }
-  get infoBytes(): Uint8Array | undefined {
-    return this.meta?.infoBytes;
-  }
-  canRequest(): boolean {
-    return this.pieces?.canRequest() ?? false;
-  }
   isComplete(): boolean {
     return this.pieces?.isComplete() ?? false;
-  }
-  readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    if (!this.pieces) return Promise.reject(new TorrentError('internal', 'no storage yet'));
-    return this.pieces.store.readBlock(index, begin, length);
-  }
-  onBlock(fromId: string, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void {
-    this.pieces!.addBlock(index, begin, block, fromId);
-    if (pieceComplete) void this.completePiece(index);
-  }
-  onCancelElsewhere(peerId: string, index: number, begin: number, length: number): void {
-    this.swarm.sessions.get(peerId)?.cancel(index, begin, length);
-  }
-  onMetadataOffer(session: PeerSession, size: number): void {
-    this.fetcher?.offer(session, size);
-  }
-  onMetadataPiece(session: PeerSession, piece: number, _totalSize: number, data: Uint8Array): void {
-    this.fetcher?.onData(session, piece, data);
-  }
-  onMetadataRejected(session: PeerSession, piece: number): void {
-    this.fetcher?.onReject(session, piece);
-  }
-  onPexPeers(peers: { host: string; port: number }[]): void {
-    this.network?.addPeers(peers, 'pex');
-  }
-  onInterestChanged(session: PeerSession): void {
-    this.swarm.onInterest(session);
   }
 
   // --- public API ----------------------------------------------------------------------------
@@ -374,11 +305,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private async activate(): Promise<void> {
     this.running = true;
     this.errorText = undefined;
-    const network = new TorrentNetwork(
-      { ...this.deps, ...(this.deps.peerFilter ? { peerFilter: this.deps.peerFilter } : {}) },
-      this.infoHash,
-      this.swarm,
-    );
+    const network = new TorrentNetwork(this.deps, this.infoHash, this.swarm);
     this.network = network;
     network.start({
       trackers: this.trackers,
@@ -452,7 +379,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (this.isComplete()) this.finish(false);
     else {
       this.setState('downloading');
-      this.startWebSeeds();
+      this.flow.startWebSeeds(this.init.magnet?.webSeeds ?? []);
     }
     this.markDirty();
   }
@@ -462,57 +389,10 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (this.running && this.currentState === 'seeding' && !this.isComplete()) {
       this.seedingTimer.stop();
       this.setState('downloading');
-      this.startWebSeeds();
+      this.flow.startWebSeeds(this.init.magnet?.webSeeds ?? []);
     }
     for (const session of this.swarm.sessions.values()) session.updateInterest();
     this.checkDone();
-  }
-
-  private async completePiece(index: number): Promise<void> {
-    const pieces = this.pieces;
-    if (!pieces) return;
-    try {
-      const outcome = await pieces.completePiece(
-        index,
-        () => this.running,
-        (wasBlocked) => {
-          this.checkDone();
-          if (wasBlocked && this.running) {
-            for (const session of this.swarm.sessions.values()) session.fillRequests();
-            this.webSeeds.wake();
-          }
-        },
-      );
-      if (outcome.kind === 'failed') {
-        for (const peer of outcome.contributors) {
-          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, outcome.contributors.size === 1);
-        }
-      } else if (outcome.kind === 'verified') {
-        for (const session of this.swarm.sessions.values()) session.announceHave(index);
-        this.emit('piece', index);
-        this.markDirty();
-        this.checkDone();
-      }
-    } catch (error) {
-      this.fail(error);
-    }
-  }
-
-  /** BEP 19 web seeds from the torrent's url-list and the magnet's ws= entries. */
-  private startWebSeeds(): void {
-    const pieces = this.pieces;
-    const picker = pieces?.picker;
-    if (!pieces || !picker || !this.running) return;
-    const urls = [...pieces.meta.urlList, ...(this.init.magnet?.webSeeds ?? [])];
-    if (urls.length === 0) return;
-    this.webSeeds.start(urls, {
-      meta: pieces.meta,
-      picker,
-      download: this.download,
-      canRequest: () => this.canRequest(),
-      onBlock: (id, index, begin, block, done) => this.onBlock(id, index, begin, block, done),
-      onCancelElsewhere: (peer, index, begin, length) => this.onCancelElsewhere(peer, index, begin, length),
-    });
   }
 
   private checkDone(): void {
