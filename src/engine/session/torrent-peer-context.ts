@@ -23,6 +23,7 @@ export interface PeerContextHost {
   pieces(): TorrentPieces | undefined;
   fetcher(): MetadataFetcher | undefined;
   swarm(): Swarm;
+  superSeeding(): boolean;
   addPexPeers(peers: { host: string; port: number }[]): void;
   /** A piece's last block arrived: hash it and write it. */
   completePiece(index: number): void;
@@ -70,6 +71,10 @@ export class TorrentPeerContext implements TorrentContext {
   }
   get pexEnabled(): boolean {
     return this.host.pexAllowed() && !this.isPrivate;
+  }
+
+  get superSeeding(): boolean {
+    return this.host.superSeeding();
   }
 
   canRequest(): boolean {

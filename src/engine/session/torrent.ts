@@ -20,6 +20,7 @@ import { TorrentNetwork } from './torrent-network.js';
 import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
 import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
+import { SuperSeeding } from './super-seeding.js';
 import { buildResumeRecord, mergeTiers } from './torrent-resume.js';
 import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
@@ -50,6 +51,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly resumeSaver: ResumeSaver;
   private readonly webSeeds: WebSeedGroup;
   private readonly flow: PieceFlow;
+  private readonly superSeed: SuperSeeding;
   private readonly trackers: string[][];
   private readonly addedAt: number;
   private completedAt: number | undefined;
@@ -73,6 +75,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.download = new TorrentRateGate(clock, () => downBuckets);
     this.upload = new TorrentRateGate(clock, () => upBuckets);
     this.seedingTimer = new SeedingTimer(clock);
+    this.superSeed = new SuperSeeding(init.options.superSeed ?? false, clock, deps.random);
     const record = init.record;
     this.addedAt = record?.addedAt || Date.now();
     this.completedAt = record?.completedAt;
@@ -96,6 +99,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       pieces: () => this.pieces,
       fetcher: () => this.fetcher,
       swarm: () => this.swarm,
+      superSeeding: () => this.superSeed.hiding,
       addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
       completePiece: (index) => void this.flow.complete(index),
     });
@@ -312,7 +316,10 @@ export class Torrent extends Emitter<TorrentEvents> {
       isPrivate: this.isPrivate,
       peers: [...(this.init.options.peers ?? []), ...(this.init.magnet?.peers ?? [])],
       stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
-      onTick: () => this.fetcher?.tick(),
+      onTick: () => {
+        this.fetcher?.tick();
+        this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
+      },
     });
     if (!this.pieces) {
       this.setState('metadata');
@@ -337,6 +344,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.running = false;
     this.webSeeds.stop();
     this.seedingTimer.stop();
+    this.superSeed.pause();
     this.fetcher = undefined;
     this.network?.stop(reason);
     this.stoppedNetwork = this.network;
@@ -407,6 +415,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     }
     this.setState('seeding');
     this.seedingTimer.start();
+    this.superSeed.begin(this.pieces!.meta.pieceCount);
     this.webSeeds.stop();
     this.swarm.dropSeeds();
     this.emit('done');
