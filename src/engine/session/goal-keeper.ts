@@ -1,5 +1,17 @@
 import { checkSeedGoals, hasSeedGoals, reachedSeedGoal, type SeedGoalAction, type SeedGoalKind, type SeedGoals } from '../policy/seed-goals.js';
-import type { Torrent } from './torrent.js';
+import type { SeedingTimer } from '../policy/seed-goals.js';
+
+/** What the keeper reads of a torrent (a Torrent provides it). */
+export interface GoalSubject {
+  readonly infoHashHex: string;
+  readonly state: string;
+  readonly isRunning: boolean;
+  readonly meta: { totalLength: number } | undefined;
+  readonly hadDataAtStart: boolean;
+  readonly seedingTimer: Pick<SeedingTimer, 'elapsedMs'>;
+  totalUploaded(): number;
+  totalDownloaded(): number;
+}
 
 export interface GoalVerdict {
   goal: SeedGoalKind;
@@ -35,7 +47,7 @@ export class GoalKeeper {
     this.own.delete(id);
   }
 
-  check(torrent: Torrent): GoalVerdict | null {
+  check(torrent: GoalSubject): GoalVerdict | null {
     if (torrent.state !== 'seeding' || !torrent.isRunning) return null;
     const own = this.own.get(torrent.infoHashHex);
     const goals = own?.goals ?? this.goals;
