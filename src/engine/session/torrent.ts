@@ -318,6 +318,9 @@ export class Torrent extends Emitter<TorrentEvents> {
       stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
       onTick: () => {
         this.fetcher?.tick();
+        // A peer may turn out a seed after we finished (its bitfield came late, or it completed):
+        // seed-to-seed connections only hold slots other torrents could use.
+        if (this.currentState === 'seeding') this.swarm.dropSeeds();
         this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
       },
     });
