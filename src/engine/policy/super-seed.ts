@@ -18,6 +18,8 @@ export interface SuperSeedPeer {
   id: string;
   /** Does the peer have this piece (from its bitfield and HAVEs)? */
   has(index: number): boolean;
+  /** The peer has every piece (a finished leecher): the whole torrent has reached the swarm. */
+  complete?: boolean;
 }
 
 export interface SuperSeedOffer {
@@ -80,6 +82,10 @@ export class SuperSeeder {
     const present = new Set<string>();
     for (const peer of peers) present.add(peer.id);
     for (const id of [...this.offers.keys()]) if (!present.has(id)) this.offers.delete(id);
+    if (peers.some((p) => p.complete)) {
+      for (let i = 0; i < this.pieceCount; i++) this.markSeen(i);
+      return [];
+    }
     // Offered pieces that reached a peer count as seen.
     for (const offer of this.offers.values()) {
       if (this.seen[offer.piece]) continue;

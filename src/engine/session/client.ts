@@ -15,16 +15,13 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { TorrentError } from '../util/errors.js';
 import { mathRandom, type Random } from '../util/random.js';
-import { TokenBucket } from './rate-limiter.js';
 import { Torrent } from './torrent.js';
-import { TorrentQueue } from './torrent-queue.js';
-import { GoalKeeper } from './goal-keeper.js';
-import { SessionTotals, type SessionStatistics } from './session-totals.js';
+import { SessionPolicies } from './session-policies.js';
+import type { SessionStatistics } from './session-totals.js';
 import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
 import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
 import type { AltSpeedSchedule } from '../policy/alt-speed.js';
-import type { TimerHandle } from '../util/clock.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
 
 export const CLIENT_VERSION = '0.1.0';
@@ -33,10 +30,7 @@ const PEER_ID_PREFIX = '-TE0100-';
 /** The routing table saved at close, so a restart does not bootstrap from scratch. */
 const DHT_STATE_KEY = 'dht-state';
 /** Well-known public DHT routers (BEP 5 bootstrap); unreachable ones cost nothing. */
-/** Peer connections across all torrents at most, unless ClientOptions.maxConnections says otherwise. */
-export const DEFAULT_MAX_CONNECTIONS = 200;
-/** Queue, seed goals, totals and alternative speeds are looked at this often. */
-const POLICY_TICK_MS = 1_000;
+export { DEFAULT_MAX_CONNECTIONS } from './session-policies.js';
 const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
   { host: 'router.bittorrent.com', port: 6881 },
   { host: 'dht.transmissionbt.com', port: 6881 },
@@ -61,8 +55,6 @@ export class Client extends Emitter<ClientEvents> {
   private readonly peerId: Uint8Array;
   private readonly udp: UdpTrackerClient;
   private readonly resume: ResumeStore;
-  private readonly downloadBucket: TokenBucket;
-  private readonly uploadBucket: TokenBucket;
   private readonly swarmLimits: SwarmLimits;
   private connector: Connector;
   private mux: UdpMux | null = null;
@@ -71,15 +63,7 @@ export class Client extends Emitter<ClientEvents> {
   private readonly encryption: StreamEncryption | undefined;
   private listener: TcpListener | null = null;
   private closed = false;
-  private readonly queue: TorrentQueue;
-  private readonly goals: GoalKeeper;
-  private readonly totals: SessionTotals;
-  private blocklist: IpBlocklist | undefined;
-  private altSpeed: AltSpeedSchedule | undefined;
-  /** Limits set by the user; the alternative speeds replace them while they apply. */
-  private normalLimits: { download: number; upload: number };
-  private maxConnections: number;
-  private policyTimer: TimerHandle | null = null;
+  private readonly policies: SessionPolicies;
 
   private constructor(private readonly options: ClientOptions) {
     super();
@@ -88,16 +72,14 @@ export class Client extends Emitter<ClientEvents> {
     this.peerId = options.peerId ?? makePeerId(options.platform);
     this.udp = new UdpTrackerClient({ network: options.platform.network, clock: this.clock, random: this.random });
     this.resume = new ResumeStore(options.platform.kv);
-    this.normalLimits = { download: options.downloadLimit ?? 0, upload: options.uploadLimit ?? 0 };
-    this.altSpeed = options.altSpeed;
-    const limits = this.altSpeed?.limits(this.normalLimits) ?? this.normalLimits;
-    this.downloadBucket = new TokenBucket({ rate: limits.download, clock: this.clock });
-    this.uploadBucket = new TokenBucket({ rate: limits.upload, clock: this.clock });
-    this.queue = new TorrentQueue(this.clock, options.queue);
-    this.goals = new GoalKeeper(options.seedGoals, options.seedGoalAction);
-    this.totals = new SessionTotals(this.clock, options.persistTotals === false ? undefined : options.platform.kv);
-    this.blocklist = options.blocklist;
-    this.maxConnections = checkCount(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
+    this.policies = new SessionPolicies(this.clock, options, {
+      torrents: () => this.torrents.values(),
+      remove: (hex) => this.remove(hex),
+      goalReached: (torrent, goal, action) => {
+        torrent.goalReached(goal);
+        this.emit('seedGoal', torrent.infoHashHex, goal, action);
+      },
+    });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
     const policy = options.encryption ?? 'preferred';
     this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
@@ -109,8 +91,7 @@ export class Client extends Emitter<ClientEvents> {
     const client = new Client(options);
     await client.listen(options.port ?? 0);
     await client.startUdp();
-    await client.totals.load();
-    client.schedulePolicyTick();
+    await client.policies.start();
     return client;
   }
 
@@ -176,7 +157,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private onIncoming(socket: TcpSocket, transport: 'tcp' | 'utp' = 'tcp'): void {
-    if (this.closed || this.blocklist?.blocks(socket.remote.host)) return socket.destroy();
+    if (this.closed || this.policies.blocks(socket.remote.host)) return socket.destroy();
     const encryption = this.encryption;
     if (!encryption) return this.acceptPeer(socket, transport, false);
     // MSE or plaintext: the first bytes tell (a plaintext handshake is replayed to us).
@@ -247,10 +228,10 @@ export class Client extends Emitter<ClientEvents> {
         pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
-        globalBuckets: { download: [this.downloadBucket], upload: [this.uploadBucket] },
-        queue: this.queue,
-        peerFilter: { blocks: (host) => this.blocklist?.blocks(host) ?? false },
-        connectionBudget: { canOpen: () => this.openConnections() < this.maxConnections },
+        globalBuckets: { download: [this.policies.downloadBucket], upload: [this.policies.uploadBucket] },
+        queue: this.policies.queue,
+        peerFilter: this.policies.peerFilter,
+        connectionBudget: this.policies.connectionBudget,
       },
       {
         infoHash,
@@ -270,11 +251,10 @@ export class Client extends Emitter<ClientEvents> {
       await torrent.stop().catch(() => undefined);
       throw error;
     }
-    if (options.seedGoals !== undefined || options.seedGoalAction !== undefined) this.goals.setOwn(hex, options.seedGoals, options.seedGoalAction);
-    this.queue.add(torrent, options.forceStart ?? false);
+    this.policies.added(torrent, options);
     this.emit('added', torrent);
     // Started at once when the queue has a slot: resolves after its check, as a plain start did.
-    await this.queue.apply();
+    await this.policies.queue.apply();
     return torrent;
   }
 
@@ -302,10 +282,7 @@ export class Client extends Emitter<ClientEvents> {
     const torrent = this.torrents.get(hex);
     if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
     this.torrents.delete(hex);
-    this.queue.remove(torrent);
-    this.goals.forget(hex);
-    this.totals.report(hex, torrent.download.meter.total, torrent.upload.meter.total);
-    this.totals.forget(hex);
+    this.policies.removed(torrent);
     await torrent.stop();
     if (options.deleteData) await torrent.deleteData();
     await this.resume.delete(hex);
@@ -314,118 +291,72 @@ export class Client extends Emitter<ClientEvents> {
 
   /** Global payload limits in bytes/s (0 = none); while alternative speeds apply, they take over. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    if (limits.download !== undefined) this.normalLimits.download = limits.download;
-    if (limits.upload !== undefined) this.normalLimits.upload = limits.upload;
-    this.applyRateLimits();
+    this.policies.setLimits(limits);
   }
 
   /** Alternative speeds and their schedule (undefined: none). */
   setAltSpeed(schedule: AltSpeedSchedule | undefined): void {
-    this.altSpeed = schedule;
-    this.applyRateLimits();
+    this.policies.setAltSpeed(schedule);
   }
 
   /** Switch the alternative speeds by hand (undefined: back to the schedule). */
   setAltSpeedManual(on: boolean | undefined): void {
-    this.altSpeed?.setManual(on);
-    this.applyRateLimits();
+    this.policies.setAltSpeedManual(on);
   }
 
   get altSpeedActive(): boolean {
-    return this.altSpeed?.isActive() ?? false;
+    return this.policies.altSpeedActive;
   }
-
-  private applyRateLimits(): void {
-    const limits = this.altSpeed?.limits(this.normalLimits) ?? this.normalLimits;
-    if (this.downloadBucket.rate !== limits.download) this.downloadBucket.setRate(limits.download);
-    if (this.uploadBucket.rate !== limits.upload) this.uploadBucket.setRate(limits.upload);
-  }
-
-  // --- queue ---
 
   setQueueLimits(limits: Partial<QueueLimits>): void {
-    this.queue.policy.setLimits(limits);
-    void this.queue.apply();
+    this.policies.queue.policy.setLimits(limits);
+    void this.policies.queue.apply();
   }
 
   /** Run a torrent past the queue's limits (or end that). */
   forceStart(infoHashHex: string, forced = true): void {
-    this.queue.forceStart(this.need(infoHashHex), forced);
+    this.policies.queue.forceStart(this.need(infoHashHex), forced);
   }
 
   moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
-    this.queue.move(this.need(infoHashHex), where);
+    this.policies.queue.move(this.need(infoHashHex), where);
   }
 
   /** Infohashes, top of the queue first. */
   queueOrder(): string[] {
-    return this.queue.policy.ids();
+    return this.policies.queue.policy.ids();
   }
 
   queueStanding(infoHashHex: string): QueueStanding {
-    return this.queue.standing(this.need(infoHashHex));
+    return this.policies.queue.standing(this.need(infoHashHex));
   }
 
-  // --- seeding goals, blocklist, connections, totals ---
-
   setSeedGoals(goals: SeedGoals, action?: SeedGoalAction): void {
-    this.goals.setGlobal(goals, action);
+    this.policies.goals.setGlobal(goals, action);
   }
 
   /** A torrent's own goals; undefined goes back to the client's. */
   setTorrentSeedGoals(infoHashHex: string, goals: SeedGoals | undefined, action?: SeedGoalAction): void {
-    this.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
+    this.policies.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
   }
 
   /** Replace the blocklist; connected peers it names are dropped at once. */
   setBlocklist(list: IpBlocklist | undefined): void {
-    this.blocklist = list;
-    for (const torrent of this.torrents.values()) torrent.dropBlockedPeers();
+    this.policies.setBlocklist(list);
   }
 
   setMaxConnections(max: number): void {
-    this.maxConnections = checkCount(max, 'maxConnections');
+    this.policies.setMaxConnections(max);
   }
 
   /** Peer connections (and dials in progress) across every torrent. */
   openConnections(): number {
-    let open = 0;
-    for (const torrent of this.torrents.values()) open += torrent.connectionCount;
-    return open;
+    return this.policies.openConnections();
   }
 
   /** Payload and time for this session and for all time (kept in the platform's key-value store). */
   sessionStats(): SessionStatistics {
-    this.reportTotals();
-    return this.totals.snapshot();
-  }
-
-  private reportTotals(): void {
-    for (const [hex, t] of this.torrents) this.totals.report(hex, t.download.meter.total, t.upload.meter.total);
-  }
-
-  private schedulePolicyTick(): void {
-    this.policyTimer = this.clock.setTimeout(() => {
-      this.policyTimer = null;
-      if (this.closed) return;
-      this.policyTick();
-      this.schedulePolicyTick();
-    }, POLICY_TICK_MS);
-  }
-
-  private policyTick(): void {
-    this.applyRateLimits();
-    this.queue.tick();
-    for (const torrent of [...this.torrents.values()]) {
-      const verdict = this.goals.check(torrent);
-      if (!verdict) continue;
-      torrent.goalReached(verdict.goal);
-      this.emit('seedGoal', torrent.infoHashHex, verdict.goal, verdict.action);
-      if (verdict.action === 'remove') void this.remove(torrent.infoHashHex).catch(() => undefined);
-      else torrent.pause();
-    }
-    this.reportTotals();
-    void this.totals.maybeSave();
+    return this.policies.sessionStats();
   }
 
   private need(infoHashHex: string): Torrent {
@@ -438,9 +369,7 @@ export class Client extends Emitter<ClientEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.policyTimer !== null) this.clock.clearTimeout(this.policyTimer);
-    this.reportTotals();
-    await this.totals.maybeSave(true);
+    await this.policies.close();
     await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
     await this.listener?.close().catch(() => undefined);
     this.udp.close();
@@ -471,10 +400,4 @@ function wrapInfo(info: Uint8Array): Uint8Array {
   out.set(info, head.length);
   out[out.length - 1] = 0x65; // 'e'
   return out;
-}
-
-
-function checkCount(value: number, name: string): number {
-  if (!(value >= 1)) throw new TorrentError('usage', `${name} must be 1 or more (Infinity: no limit), got ${value}`);
-  return value;
 }

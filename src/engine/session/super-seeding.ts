@@ -47,7 +47,8 @@ export class SuperSeeding {
     for (const session of sessions) {
       if (session.conn.remote === null) continue; // handshakes not exchanged yet
       bySession.set(session.id, session);
-      peers.push({ id: session.id, has: (i) => peerHas(session, i) });
+      const has = session.peerHas;
+      peers.push({ id: session.id, has: (i) => peerHas(session, i), complete: has === 'all' || (has !== null && has.hasAll()) });
     }
     for (const offer of seeder.update(peers)) {
       const session = bySession.get(offer.peerId);

@@ -12,8 +12,7 @@ import { SeedingTimer } from '../policy/seed-goals.js';
 import { ResumeSaver } from './resume-saver.js';
 import { WebSeedGroup } from './web-seed-group.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
-import { TorrentRateGate } from './rate-gate.js';
-import { TokenBucket } from './rate-limiter.js';
+import { TorrentBandwidth, type TorrentRateGate } from './rate-gate.js';
 import { buildStats } from './torrent-stats.js';
 import { TorrentPieces } from './torrent-pieces.js';
 import { TorrentNetwork } from './torrent-network.js';
@@ -21,7 +20,7 @@ import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
 import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
-import { buildResumeRecord, mergeTiers } from './torrent-resume.js';
+import { TorrentLedger } from './torrent-ledger.js';
 import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
 export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
@@ -34,11 +33,8 @@ export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
 export class Torrent extends Emitter<TorrentEvents> {
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
-  readonly download: TorrentRateGate;
-  readonly upload: TorrentRateGate;
-  /** This torrent's own limits (0 = none), on top of the client's. */
-  readonly downloadBucket: TokenBucket;
-  readonly uploadBucket: TokenBucket;
+  /** This torrent's own limits (0 = none) in front of the client's, and its payload counters. */
+  readonly bandwidth: TorrentBandwidth;
   readonly seedingTimer: SeedingTimer;
   private currentState: TorrentState;
   private errorText: string | undefined;
@@ -52,11 +48,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly webSeeds: WebSeedGroup;
   private readonly flow: PieceFlow;
   private readonly superSeed: SuperSeeding;
-  private readonly trackers: string[][];
-  private readonly addedAt: number;
-  private completedAt: number | undefined;
-  private readonly restoredDownloaded: number;
-  private readonly restoredUploaded: number;
+  private readonly ledger: TorrentLedger;
   private running = false;
   private userPaused: boolean;
 
@@ -68,21 +60,11 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.infoHash = init.infoHash;
     this.infoHashHex = toHex(init.infoHash);
     const clock = deps.clock;
-    this.downloadBucket = new TokenBucket({ rate: init.options.downloadLimit ?? 0, clock });
-    this.uploadBucket = new TokenBucket({ rate: init.options.uploadLimit ?? 0, clock });
-    const downBuckets = [this.downloadBucket, ...deps.globalBuckets.download];
-    const upBuckets = [this.uploadBucket, ...deps.globalBuckets.upload];
-    this.download = new TorrentRateGate(clock, () => downBuckets);
-    this.upload = new TorrentRateGate(clock, () => upBuckets);
+    this.bandwidth = new TorrentBandwidth(clock, { download: init.options.downloadLimit, upload: init.options.uploadLimit }, deps.globalBuckets);
     this.seedingTimer = new SeedingTimer(clock);
     this.superSeed = new SuperSeeding(init.options.superSeed ?? false, clock, deps.random);
-    const record = init.record;
-    this.addedAt = record?.addedAt || Date.now();
-    this.completedAt = record?.completedAt;
-    this.restoredDownloaded = record?.downloaded ?? 0;
-    this.restoredUploaded = record?.uploaded ?? 0;
-    this.userPaused = !!(init.options.paused || record?.paused);
-    this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
+    this.ledger = new TorrentLedger(init, this.bandwidth);
+    this.userPaused = !!(init.options.paused || init.record?.paused);
     this.currentState = init.meta ? 'checking' : 'metadata';
     this.webSeeds = new WebSeedGroup(deps.platform.http, clock);
     this.resumeSaver = new ResumeSaver(clock, deps.resume, () => this.resumeRecord());
@@ -226,8 +208,17 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
-    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
+    this.bandwidth.setLimits(limits);
+  }
+
+  /** Payload received (a RateGate with its meter). */
+  get download(): TorrentRateGate {
+    return this.bandwidth.download;
+  }
+
+  /** Payload sent. */
+  get upload(): TorrentRateGate {
+    return this.bandwidth.upload;
   }
 
   stats(): TorrentStats {
@@ -237,15 +228,15 @@ export class Torrent extends Emitter<TorrentEvents> {
       state: this.currentState,
       ...(this.errorText !== undefined ? { error: this.errorText } : {}),
       filePriorities: pieces?.filePriorities ?? [],
-      downloaded: this.totalDownloaded(),
-      uploaded: this.totalUploaded(),
+      downloaded: this.ledger.downloaded,
+      uploaded: this.ledger.uploaded,
       hadDataAtStart: pieces?.hadDataAtStart ?? false,
       hashFailures: pieces?.hashFailures ?? 0,
       peers: [...this.swarm.sessions.values()],
-      trackers: this.network?.trackerStatus() ?? this.trackers.flatMap((tier, i) => tier.map((url) => ({ url, tier: i, state: 'idle' as const, peersReceived: 0 }))),
-      addedAt: this.addedAt,
-      ...(this.completedAt !== undefined ? { completedAt: this.completedAt } : {}),
-      name: this.displayName(),
+      trackers: this.ledger.trackerStatus(this.network?.trackerStatus()),
+      addedAt: this.ledger.addedAt,
+      ...(this.ledger.completedAt !== undefined ? { completedAt: this.ledger.completedAt } : {}),
+      name: this.ledger.name(this.meta, this.infoHashHex),
       seedingMs: this.seedingTimer.elapsedMs(),
       ...(position !== undefined ? { queuePosition: position } : {}),
     });
@@ -267,12 +258,13 @@ export class Torrent extends Emitter<TorrentEvents> {
     if (this.pieces) await this.pieces.store.deleteFiles();
   }
 
+  /** Payload received, all sessions (resume data) included. */
   totalDownloaded(): number {
-    return this.restoredDownloaded + this.download.meter.total;
+    return this.ledger.downloaded;
   }
 
   totalUploaded(): number {
-    return this.restoredUploaded + this.upload.meter.total;
+    return this.ledger.uploaded;
   }
 
   /** Data found on disk at the check that resume data did not vouch for (ratio counts against the size). */
@@ -302,26 +294,23 @@ export class Torrent extends Emitter<TorrentEvents> {
     return this.network.dial(to, prefer);
   }
 
-  private displayName(): string {
-    return this.meta?.name ?? this.init.magnet?.name ?? this.init.record?.name ?? this.infoHashHex;
-  }
-
   private async activate(): Promise<void> {
     this.running = true;
     this.errorText = undefined;
     const network = new TorrentNetwork(this.deps, this.infoHash, this.swarm);
     this.network = network;
     network.start({
-      trackers: this.trackers,
+      trackers: this.ledger.trackers,
       isPrivate: this.isPrivate,
       peers: [...(this.init.options.peers ?? []), ...(this.init.magnet?.peers ?? [])],
       stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
       onTick: () => {
         this.fetcher?.tick();
+        // Before seeds are dropped: a finished peer tells super-seeding the torrent has spread.
+        this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
         // A peer may turn out a seed after we finished (its bitfield came late, or it completed):
         // seed-to-seed connections only hold slots other torrents could use.
         if (this.currentState === 'seeding') this.swarm.dropSeeds();
-        this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
       },
     });
     if (!this.pieces) {
@@ -356,7 +345,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   }
 
   private async onMetadata(infoBytes: Uint8Array): Promise<void> {
-    const meta = parseInfo(infoBytes, { announce: this.trackers });
+    const meta = parseInfo(infoBytes, { announce: this.ledger.trackers });
     this.fetcher = undefined;
     // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
     if (meta.private) this.network?.leaveDht();
@@ -413,7 +402,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   private finish(downloadedNow: boolean): void {
     void this.pieces!.store.flush().catch(() => undefined);
     if (downloadedNow) {
-      this.completedAt = Date.now();
+      this.ledger.completedAt = Date.now();
       this.network?.completed();
     }
     this.setState('seeding');
@@ -453,20 +442,12 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   private resumeRecord(): ResumeRecord {
     const pieces = this.pieces;
-    return buildResumeRecord({
+    return this.ledger.record({
       infoHashHex: this.infoHashHex,
-      destination: this.destination,
+      name: this.ledger.name(this.meta, this.infoHashHex),
       bitfield: pieces && pieces.picker && !pieces.checking ? pieces.have.toBytes() : undefined,
-      previous: this.init.record,
       filePriorities: pieces?.filePriorities ?? [],
-      uploaded: this.totalUploaded(),
-      downloaded: this.totalDownloaded(),
-      addedAt: this.addedAt,
-      completedAt: this.completedAt,
       paused: this.userPaused,
-      name: this.displayName(),
-      trackers: this.trackers,
-      magnetUri: this.init.magnetUri,
     });
   }
 

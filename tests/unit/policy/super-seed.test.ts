@@ -92,3 +92,14 @@ describe('SuperSeeder (BEP 16)', () => {
     expect(seeder.offeredTo('a')).toBeUndefined();
   });
 });
+
+describe('SuperSeeder end', () => {
+  it('ends as soon as a peer has every piece', () => {
+    const { seeder } = setup(4);
+    const a = new Peer('a');
+    const done = Object.assign(new Peer('b'), { complete: true });
+    seeder.update([a]);
+    expect(seeder.update([a, done])).toEqual([]);
+    expect(seeder.done).toBe(true);
+  });
+});
