@@ -71,6 +71,11 @@ export class SessionTotals {
     }
   }
 
+  /** The all-time totals as saved (no session running): for a reader such as `torrentedge stats`. */
+  saved(): Totals & { sessions: number } {
+    return { ...totals(this.past.downloaded, this.past.uploaded, this.past.activeMs), sessions: this.past.sessions };
+  }
+
   /** A torrent's payload counters for this session (they only grow). */
   report(id: string, downloaded: number, uploaded: number): void {
     const last = this.seen.get(id) ?? { down: 0, up: 0 };
