@@ -124,4 +124,25 @@ describe('session policies on the memory platform', () => {
     expect(seederStats.session.ratio).toBe(0);
     await Promise.all([second.close(), seeder.close()]);
   }, 20_000);
+
+  it("a torrent's own download limit holds while another torrent runs free", async () => {
+    const hub = new MemoryHub();
+    const torrents = await sampleTorrents(2, 384 * 1024);
+    const seeder = await Client.create({ platform: await platformWith(hub, SEEDER.host, 'seed', torrents), port: SEEDER.port, dht: false });
+    for (const t of torrents) await seeder.add({ kind: 'torrent', bytes: t.bytes }, { destination: 'seed' });
+    const client = await Client.create({ platform: createMemoryPlatform(hub, '10.7.5.1'), port: 7000, dht: false });
+    const started = Date.now();
+    const limited = await client.add({ kind: 'torrent', bytes: torrents[0]!.bytes }, { destination: 'down', peers: [SEEDER], downloadLimit: 128 * 1024 });
+    const free = await client.add({ kind: 'torrent', bytes: torrents[1]!.bytes }, { destination: 'down', peers: [SEEDER] });
+    await until('free done', () => free.isDone(), 10_000);
+    const freeSeconds = (Date.now() - started) / 1000;
+    expect(limited.isDone()).toBe(false);
+    await until('limited done', () => limited.isDone(), 15_000);
+    const limitedSeconds = (Date.now() - started) / 1000;
+    // 384 KiB at 128 KiB/s: 3 s, less at most the requests in flight when the limit first bites.
+    expect(limitedSeconds).toBeGreaterThan(2);
+    expect(limitedSeconds).toBeLessThan(6);
+    expect(freeSeconds).toBeLessThan(1.5);
+    await Promise.all([seeder.close(), client.close()]);
+  }, 30_000);
 });
