@@ -261,7 +261,14 @@ export class Client extends Emitter<ClientEvents> {
   /** Bring back every torrent saved in resume data (the extension does this at start). */
   async restore(): Promise<Torrent[]> {
     const restored: Torrent[] = [];
-    for (const hex of await this.resume.list()) {
+    // In the queue order the user left (torrents the saved order does not know come last).
+    const order = await SessionPolicies.savedOrder(this.options.platform.kv);
+    const rank = (hex: string): number => {
+      const at = order.indexOf(hex);
+      return at < 0 ? order.length : at;
+    };
+    const hexes = (await this.resume.list()).sort((a, b) => rank(a) - rank(b));
+    for (const hex of hexes) {
       const record = await this.resume.load(hex);
       if (!record || this.torrents.has(hex)) continue;
       const info = await this.resume.loadInfo(hex);

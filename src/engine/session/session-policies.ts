@@ -1,4 +1,6 @@
+import type { KeyValueStore } from '../../platform/interfaces/index.js';
 import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import { fromUtf8, utf8 } from '../util/bytes.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
 import type { SeedGoalAction, SeedGoalKind } from '../policy/seed-goals.js';
 import type { ConnectionBudget } from '../swarm/swarm.js';
@@ -16,6 +18,8 @@ import type { AddTorrentOptions, ClientOptions } from './types.js';
 export const DEFAULT_MAX_CONNECTIONS = 200;
 /** Queue, seed goals, totals and alternative speeds are looked at this often. */
 const POLICY_TICK_MS = 1_000;
+/** Key of the queue order (infohashes, top first) in the platform's key-value store. */
+export const QUEUE_ORDER_KEY = 'queue-order';
 
 /** What the policies need of the Client. */
 export interface PolicyHost {
@@ -46,6 +50,7 @@ export class SessionPolicies {
   private readonly normalLimits: { download: number; upload: number };
   private maxConnections: number;
   private timer: TimerHandle | null = null;
+  private orderSaved: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly clock: Clock,
@@ -57,7 +62,11 @@ export class SessionPolicies {
     const limits = this.currentLimits();
     this.downloadBucket = new TokenBucket({ rate: limits.download, clock });
     this.uploadBucket = new TokenBucket({ rate: limits.upload, clock });
-    this.queue = new TorrentQueue(clock, options.queue);
+    const kv = options.platform.kv;
+    this.queue = new TorrentQueue(clock, options.queue, (ids) => {
+      // Saved as it changes (user actions, adds): a restart restores torrents in this order.
+      this.orderSaved = this.orderSaved.then(() => kv.set(QUEUE_ORDER_KEY, utf8(ids.join(',')))).catch(() => undefined);
+    });
     this.goals = new GoalKeeper(options.seedGoals, options.seedGoalAction);
     this.totals = new SessionTotals(clock, options.persistTotals === false ? undefined : options.platform.kv);
     this.blocklist = options.blocklist;
@@ -76,6 +85,14 @@ export class SessionPolicies {
     this.timer = null;
     this.reportTotals();
     await this.totals.maybeSave(true);
+    await this.orderSaved;
+  }
+
+  /** The queue order saved last time (infohashes, top first); empty when none. */
+  static async savedOrder(kv: KeyValueStore): Promise<string[]> {
+    const bytes = await kv.get(QUEUE_ORDER_KEY).catch(() => undefined);
+    if (!bytes) return [];
+    return fromUtf8(bytes).split(',').filter((hex) => /^[0-9a-f]{40}$/.test(hex));
   }
 
   /** A torrent was added (and started: it waits, paused or queued). */

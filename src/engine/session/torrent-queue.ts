@@ -16,7 +16,12 @@ export class TorrentQueue implements QueueLink {
   private applying = false;
   private again = false;
 
-  constructor(clock: Clock, limits: Partial<QueueLimits> = {}) {
+  constructor(
+    clock: Clock,
+    limits: Partial<QueueLimits> = {},
+    /** The order changed (a torrent added, removed or moved): the session saves it. */
+    private readonly onOrderChanged: (ids: string[]) => void = () => undefined,
+  ) {
     this.policy = new QueuePolicy(clock, limits);
   }
 
@@ -26,6 +31,7 @@ export class TorrentQueue implements QueueLink {
     this.torrents.set(id, torrent);
     this.policy.add(id, torrent.queueKind, { stopped: torrent.isPaused, forced });
     this.lastTotals.set(id, { down: torrent.download.meter.total, up: torrent.upload.meter.total });
+    this.onOrderChanged(this.policy.ids());
     // Finishing, or files re-selected, moves a torrent between the download and seed limits.
     this.unsubscribe.set(
       id,
@@ -42,6 +48,7 @@ export class TorrentQueue implements QueueLink {
     this.torrents.delete(id);
     this.lastTotals.delete(id);
     this.policy.remove(id);
+    this.onOrderChanged(this.policy.ids());
     this.schedule();
   }
 
@@ -76,6 +83,7 @@ export class TorrentQueue implements QueueLink {
     else if (where === 'down') this.policy.moveDown(id);
     else if (where === 'top') this.policy.moveTop(id);
     else this.policy.moveBottom(id);
+    this.onOrderChanged(this.policy.ids());
     this.schedule();
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryPlatform, MemoryHub } from '../../../src/platform/memory/index.js';
 import { Client } from '../../../src/engine/session/client.js';
+import type { Torrent } from '../../../src/engine/session/torrent.js';
 import { IpBlocklist } from '../../../src/engine/policy/ip-blocklist.js';
 import { ManualClock } from '../../../src/engine/util/clock.js';
 import { platformWith, sampleTorrents, until } from './policy-helpers.js';
@@ -145,4 +146,25 @@ describe('session policies on the memory platform', () => {
     expect(freeSeconds).toBeLessThan(1.5);
     await Promise.all([seeder.close(), client.close()]);
   }, 30_000);
+
+  it('the queue order survives a restart', async () => {
+    const hub = new MemoryHub();
+    const torrents = await sampleTorrents(4, 16 * 1024);
+    const platform = createMemoryPlatform(hub, '10.7.6.1');
+    const first = await Client.create({ platform, port: 7000, dht: false, queue: { maxActiveDownloads: 1 } });
+    const added: Torrent[] = [];
+    for (const t of torrents) added.push(await first.add({ kind: 'torrent', bytes: t.bytes }, { destination: 'down' }));
+    first.moveInQueue(added[3]!.infoHashHex, 'top');
+    first.moveInQueue(added[0]!.infoHashHex, 'bottom');
+    const order = first.queueOrder();
+    expect(order).toEqual([3, 1, 2, 0].map((i) => added[i]!.infoHashHex));
+    await first.close();
+
+    const second = await Client.create({ platform, port: 7000, dht: false, queue: { maxActiveDownloads: 1 } });
+    await second.restore();
+    expect(second.queueOrder()).toEqual(order);
+    expect(second.get(order[0]!)!.state).not.toBe('queued');
+    expect(order.slice(1).map((hex) => second.get(hex)!.state)).toEqual(['queued', 'queued', 'queued']);
+    await second.close();
+  });
 });
