@@ -81,7 +81,8 @@ export class Torrent extends Emitter<TorrentEvents> {
       pieces: () => this.pieces,
       fetcher: () => this.fetcher,
       swarm: () => this.swarm,
-      superSeeding: () => this.superSeed.hiding,
+      // An incomplete torrent shows what it has: super-seeding is for seeds (BEP 16).
+      superSeeding: () => this.superSeed.hiding && this.currentState !== 'downloading',
       addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
       completePiece: (index) => void this.flow.complete(index),
     });
