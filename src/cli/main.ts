@@ -10,6 +10,7 @@ import { createHelp, runCreate } from './commands/create.js';
 import { downloadHelp, runDownload } from './commands/download.js';
 import { infoHelp, runInfo } from './commands/info.js';
 import { runSeed, seedHelp } from './commands/seed.js';
+import { runStats, statsHelp } from './commands/stats.js';
 import { errorLine, exitCodeFor } from './error-line.js';
 import { cliVersion } from './version.js';
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   seed: { run: runSeed, help: seedHelp, summary: 'seed downloaded data' },
   create: { run: runCreate, help: createHelp, summary: 'make a .torrent from a file or folder' },
   info: { run: runInfo, help: infoHelp, summary: 'show what a .torrent or magnet contains' },
+  stats: { run: runStats, help: statsHelp, summary: 'all-time totals: downloaded, uploaded, ratio' },
 };
 
 function mainHelp(): string {

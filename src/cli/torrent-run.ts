@@ -8,6 +8,9 @@ import type { Torrent } from '../engine/session/torrent.js';
 import type { ClientOptions, TorrentStats } from '../engine/session/types.js';
 import { errorMessage } from '../engine/util/errors.js';
 import { createNodePlatform } from '../platform/node/index.js';
+import { IpBlocklist } from '../engine/policy/ip-blocklist.js';
+import { AltSpeedSchedule, type AltSpeedSettings } from '../engine/policy/alt-speed.js';
+import { readFile } from 'node:fs/promises';
 import { UsageError } from './args.js';
 import { InterruptedError } from './interrupted.js';
 import type { CommandContext } from './commands/context.js';
@@ -41,6 +44,12 @@ export interface RunConfig {
   utp: boolean;
   pex: boolean;
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
+  /** A blocklist file (see engine/policy/ip-blocklist.ts for the formats). */
+  blocklist?: string;
+  maxConnections?: number;
+  maxPeers?: number;
+  altSpeed?: AltSpeedSettings;
+  superSeed?: boolean;
 }
 
 export const TICK_MS = 1000;
@@ -63,6 +72,7 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
       throw new UsageError('seed needs a .torrent file: a magnet link has no metadata to check the data against');
     }
     if (loaded.kind === 'torrent') checkSelection(config.selectedFiles, loaded.meta.files.length);
+    const blocklist = config.blocklist === undefined ? undefined : await loadBlocklist(config.blocklist);
     signals.throwIfCaught();
 
     const options: ClientOptions = {
@@ -79,6 +89,12 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
       utp: config.utp,
       pex: config.pex,
       encryption: config.encryption,
+      ...(blocklist ? { blocklist } : {}),
+      ...(config.maxConnections !== undefined ? { maxConnections: config.maxConnections } : {}),
+      ...(config.maxPeers !== undefined ? { maxPeersPerTorrent: config.maxPeers } : {}),
+      ...(config.altSpeed ? { altSpeed: new AltSpeedSchedule(config.altSpeed) } : {}),
+      // One torrent per process: the queue must never hold it back.
+      queue: { maxActiveDownloads: Infinity, maxActiveSeeds: Infinity },
     };
     const client = await Client.create(options);
     try {
@@ -86,6 +102,7 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
         destination: config.destination,
         selectedFiles: config.selectedFiles,
         peers: config.peers,
+        ...(config.superSeed ? { superSeed: true } : {}),
       });
       const output = new ProgressOutput({
         mode: outputMode(config, ctx),
@@ -102,6 +119,20 @@ export async function runTorrent(config: RunConfig, ctx: CommandContext): Promis
     }
   } finally {
     signals.dispose();
+  }
+}
+
+async function loadBlocklist(path: string): Promise<IpBlocklist> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(`--blocklist: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+  }
+  try {
+    return IpBlocklist.parse(bytes);
+  } catch (error) {
+    throw new UsageError(`--blocklist ${path}: ${errorMessage(error)}`);
   }
 }
 

@@ -65,3 +65,75 @@ describe('rate limits with real peers on loopback', () => {
     await ours.proc.stop();
   }, 90_000);
 });
+
+/** Payload rate our CLI reports (its --json `field`) over a window of at least `windowMs`, once past `skipBytes`. */
+async function measuredRate(proc: { jsonLines(): Array<Record<string, unknown>> }, field: 'downloaded' | 'uploaded', skipBytes: number, windowMs: number, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  let seen = 0;
+  let first: { at: number; bytes: number } | undefined;
+  while (Date.now() - started < timeoutMs) {
+    const lines = proc.jsonLines().filter((e) => e.type === 'progress');
+    // Timestamped on arrival: polled every 20 ms, a small error against a 10 s window.
+    for (const line of lines.slice(seen)) {
+      const at = Date.now();
+      const bytes = Number(line[field]);
+      if (!first) {
+        if (bytes >= skipBytes) first = { at, bytes };
+      } else if (at - first.at >= windowMs) {
+        return ((bytes - first.bytes) * 1000) / (at - first.at);
+      }
+    }
+    seen = lines.length;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no ${windowMs} ms window of ${field} within ${timeoutMs} ms`);
+}
+
+/** A schedule window around now ("HH:MM-HH:MM", local time as the CLI reads it). */
+function windowAroundNow(): string {
+  const now = new Date();
+  const minutes = now.getHours() * 60 + now.getMinutes();
+  const fmt = (m: number): string => {
+    const x = ((m % 1440) + 1440) % 1440;
+    return `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
+  };
+  return `${fmt(minutes - 60)}-${fmt(minutes + 60)}`;
+}
+
+describe('rate limits measured over a 10 s window (within 5 %)', () => {
+  const LIMIT = 1024 * 1024;
+  const BIG = 20 * 1024 * 1024;
+  let bigTorrent: MadeTorrent;
+  let bigFile: string;
+  let bigSrc: string;
+
+  beforeAll(async () => {
+    bigSrc = await ws.dir('big-src');
+    bigFile = await makeSingleFile(bigSrc, 'window.bin', BIG);
+    bigTorrent = await makeTorrent({ target: bigFile, output: join(ws.root, 'window.torrent'), trackers: ['http://127.0.0.1:9/announce'], pieceSizeLog2: 16 });
+  });
+
+  it('download: the alternative limit of an active schedule replaces --download-limit', async () => {
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-window', logDir: ws.logDir, save: bigSrc, torrent: bigTorrent.path });
+    const ours = await startOurDownload({
+      name: 'ours-alt-window', logDir: ws.logDir, source: bigTorrent.path, out: await ws.dir('window-dl'), stateDir: await ws.dir('window-dl-state'),
+      peers: [seeder.address],
+      extra: ['--download-limit', '8M', '--alt-download-limit', '1M', '--alt-schedule', windowAroundNow()],
+    });
+    const rate = await measuredRate(ours.proc, 'downloaded', 3 * LIMIT, 10_000);
+    expect(rate / LIMIT, `${rate} B/s\n${ours.proc.tail()}`).toBeGreaterThan(0.95);
+    expect(rate / LIMIT, `${rate} B/s`).toBeLessThan(1.05);
+    await ours.proc.stop();
+    await seeder.proc.stop();
+  }, 90_000);
+
+  it('upload: seed --upload-limit 1M to a libtorrent leecher', async () => {
+    const ours = await startOurSeeder({ name: 'ours-upload-window', logDir: ws.logDir, torrent: bigTorrent.path, dir: bigSrc, stateDir: await ws.dir('window-ul-state'), extra: ['--upload-limit', '1M'] });
+    const leecher = await startLibtorrentLeecher({ name: 'lt-leech-window', logDir: ws.logDir, save: await ws.dir('window-ul'), torrent: bigTorrent.path, peers: [ours.address], timeoutSeconds: 60 });
+    const rate = await measuredRate(ours.proc, 'uploaded', 3 * LIMIT, 10_000);
+    expect(rate / LIMIT, `${rate} B/s\n${ours.proc.tail()}`).toBeGreaterThan(0.95);
+    expect(rate / LIMIT, `${rate} B/s`).toBeLessThan(1.05);
+    await leecher.proc.stop();
+    await ours.proc.stop();
+  }, 90_000);
+});

@@ -1,5 +1,7 @@
 /** Flags `download` and `seed` share, parsed the same way for both (DESIGN: same meaning). */
 import { boolFlag, listFlag, stringFlag, UsageError, type FlagSpec, type ParsedArgs } from '../args.js';
+import { parseAltSchedule } from '../../engine/policy/alt-speed.js';
+import { errorMessage } from '../../engine/util/errors.js';
 import type { SeedGoals } from '../seed-goals.js';
 import { isIP } from 'node:net';
 import { resolveStateDir } from '../state-dir.js';
@@ -22,6 +24,12 @@ export const sharedRunFlags: Record<string, FlagSpec> = {
   peer: { type: 'string', repeatable: true },
   'state-dir': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  blocklist: { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-peers': { type: 'string' },
+  'alt-download-limit': { type: 'string' },
+  'alt-upload-limit': { type: 'string' },
+  'alt-schedule': { type: 'string' },
 };
 
 export const sharedRunHelp = `  --port N               TCP port for incoming peers (0: any free port)
@@ -39,6 +47,15 @@ export const sharedRunHelp = `  --port N               TCP port for incoming pee
   --encryption POLICY    preferred (default), required, allowed or disabled
   --peer HOST:PORT       also dial this peer (repeatable)
   --state-dir DIR        resume data (default $XDG_STATE_HOME/torrentedge or ~/.local/state/torrentedge)
+  --blocklist FILE       never connect to nor accept these addresses: one CIDR block,
+                         address or P2P range (name:1.2.3.4-1.2.3.255) a line
+  --max-peers N          connected peers per torrent at most (default 50)
+  --max-connections N    peer connections in all at most (default 200)
+  --alt-download-limit RATE, --alt-upload-limit RATE
+                         limits that replace the normal ones during --alt-schedule
+  --alt-schedule 'DAYS HH:MM-HH:MM'
+                         when the alternative limits apply, e.g. 'mon-fri 09:00-17:30',
+                         'weekend 00:00-23:59', '22:00-06:00' (every day, past midnight)
   -q, --quiet            no progress output`;
 
 export interface SharedRunOptions {
@@ -57,6 +74,10 @@ export interface SharedRunOptions {
   encryption: 'disabled' | 'allowed' | 'preferred' | 'required';
   peers: HostPort[];
   stateDir: string;
+  blocklist?: string;
+  maxConnections?: number;
+  maxPeers?: number;
+  altSpeed?: { download: number; upload: number; days: number; beginMinute: number; endMinute: number };
 }
 
 export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
@@ -88,6 +109,39 @@ export function parseSharedRunFlags(args: ParsedArgs): SharedRunOptions {
     encryption: parseEncryption(stringFlag(args, 'encryption')),
     peers: listFlag(args, 'peer').map((p) => parseHostPort(p, '--peer')),
     stateDir: resolveStateDir(stringFlag(args, 'state-dir')),
+    blocklist: stringFlag(args, 'blocklist'),
+    maxConnections: countFlag(args, 'max-connections'),
+    maxPeers: countFlag(args, 'max-peers'),
+    altSpeed: parseAltSpeed(args),
+  };
+}
+
+function countFlag(args: ParsedArgs, name: string): number | undefined {
+  const text = stringFlag(args, name);
+  if (text === undefined) return undefined;
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} must be a whole number from 1 to 999999 (got '${text}')`);
+  return Number(text);
+}
+
+function parseAltSpeed(args: ParsedArgs): SharedRunOptions['altSpeed'] {
+  const download = stringFlag(args, 'alt-download-limit');
+  const upload = stringFlag(args, 'alt-upload-limit');
+  const schedule = stringFlag(args, 'alt-schedule');
+  if (schedule === undefined) {
+    if (download !== undefined || upload !== undefined) throw new UsageError('--alt-download-limit and --alt-upload-limit need --alt-schedule (when they apply)');
+    return undefined;
+  }
+  if (download === undefined && upload === undefined) throw new UsageError('--alt-schedule needs --alt-download-limit or --alt-upload-limit');
+  let when;
+  try {
+    when = parseAltSchedule(schedule);
+  } catch (error) {
+    throw new UsageError(`--alt-schedule: ${errorMessage(error)}`);
+  }
+  return {
+    download: download === undefined ? 0 : parseRate(download, '--alt-download-limit'),
+    upload: upload === undefined ? 0 : parseRate(upload, '--alt-upload-limit'),
+    ...when,
   };
 }
 

@@ -1,11 +1,11 @@
 /** `torrentedge seed <file.torrent> DIR`: check the data `download -o DIR` left, then seed until killed or a goal. */
 import { resolve } from 'node:path';
-import { parseArgs, type CommandSpec } from '../args.js';
+import { boolFlag, parseArgs, type CommandSpec } from '../args.js';
 import type { CommandContext } from './context.js';
 import { parseSharedRunFlags, sharedRunFlags, sharedRunHelp } from './run-flags.js';
 
 export const seedSpec: CommandSpec = {
-  flags: sharedRunFlags,
+  flags: { ...sharedRunFlags, 'super-seed': { type: 'boolean' } },
   positionals: ['<file.torrent>', '<DIR>'],
 };
 
@@ -15,6 +15,9 @@ Checks the data in DIR (the same DIR given to 'download -o'), announces at
 once and seeds until interrupted or a seed goal is reached. If the data is
 incomplete it warns and fetches the rest.
 
+  --super-seed           BEP 16 super-seeding for an initial seeder: each peer is
+                         offered one piece at a time, the next once that piece
+                         shows up at another peer
 ${sharedRunHelp}`;
 
 export async function runSeed(argv: string[], ctx: CommandContext): Promise<number> {
@@ -28,6 +31,7 @@ export async function runSeed(argv: string[], ctx: CommandContext): Promise<numb
       input: args.positionals[0]!,
       destination: resolve(args.positionals[1]!),
       keepSeeding: true,
+      superSeed: boolFlag(args, 'super-seed'),
     },
     ctx,
   );

@@ -17,8 +17,13 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { Emitter } from '../util/emitter.js';
 import { TorrentError } from '../util/errors.js';
 import { mathRandom, type Random } from '../util/random.js';
-import { TokenBucket } from './rate-limiter.js';
 import { Torrent } from './torrent.js';
+import { SessionPolicies } from './session-policies.js';
+import type { SessionStatistics } from './session-totals.js';
+import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
+import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
+import type { IpBlocklist } from '../policy/ip-blocklist.js';
+import type { AltSpeedSchedule } from '../policy/alt-speed.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
 
 export const CLIENT_VERSION = '0.1.0';
@@ -27,6 +32,7 @@ const PEER_ID_PREFIX = '-TE0100-';
 /** The routing table saved at close, so a restart does not bootstrap from scratch. */
 const DHT_STATE_KEY = 'dht-state';
 /** Well-known public DHT routers (BEP 5 bootstrap); unreachable ones cost nothing. */
+export { DEFAULT_MAX_CONNECTIONS } from './session-policies.js';
 const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
   { host: 'router.bittorrent.com', port: 6881 },
   { host: 'dht.transmissionbt.com', port: 6881 },
@@ -36,6 +42,8 @@ const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
 interface ClientEvents {
   added(torrent: Torrent): void;
   removed(infoHash: string): void;
+  /** A torrent reached a seeding goal and was paused or removed. */
+  seedGoal(infoHash: string, goal: 'ratio' | 'time', action: SeedGoalAction): void;
 }
 
 /**
@@ -49,8 +57,6 @@ export class Client extends Emitter<ClientEvents> {
   private readonly peerId: Uint8Array;
   private readonly udp: UdpTrackerClient;
   private readonly resume: ResumeStore;
-  private readonly downloadBucket: TokenBucket;
-  private readonly uploadBucket: TokenBucket;
   private readonly swarmLimits: SwarmLimits;
   private connector: Connector;
   private mux: UdpMux | null = null;
@@ -60,6 +66,7 @@ export class Client extends Emitter<ClientEvents> {
   private readonly encryption: StreamEncryption | undefined;
   private listener: TcpListener | null = null;
   private closed = false;
+  private readonly policies: SessionPolicies;
 
   private constructor(private readonly options: ClientOptions) {
     super();
@@ -68,8 +75,14 @@ export class Client extends Emitter<ClientEvents> {
     this.peerId = options.peerId ?? makePeerId(options.platform);
     this.udp = new UdpTrackerClient({ network: options.platform.network, clock: this.clock, random: this.random });
     this.resume = new ResumeStore(options.platform.kv);
-    this.downloadBucket = new TokenBucket({ rate: options.downloadLimit ?? 0, clock: this.clock });
-    this.uploadBucket = new TokenBucket({ rate: options.uploadLimit ?? 0, clock: this.clock });
+    this.policies = new SessionPolicies(this.clock, options, {
+      torrents: () => this.torrents.values(),
+      remove: (hex) => this.remove(hex),
+      goalReached: (torrent, goal, action) => {
+        torrent.goalReached(goal);
+        this.emit('seedGoal', torrent.infoHashHex, goal, action);
+      },
+    });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
     if (options.uploadSlots !== undefined) this.swarmLimits = { ...this.swarmLimits, uploadSlots: options.uploadSlots };
     const policy = options.encryption ?? 'preferred';
@@ -86,6 +99,7 @@ export class Client extends Emitter<ClientEvents> {
       const onPeer = (hex: string, peer: Endpoint): void => client.torrents.get(hex)?.addLocalPeers([peer]);
       client.lsd = await startLocalDiscovery(options, client.clock, client.random, () => client.port, onPeer);
     }
+    await client.policies.start();
     return client;
   }
 
@@ -152,7 +166,7 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   private onIncoming(socket: TcpSocket, transport: 'tcp' | 'utp' = 'tcp'): void {
-    if (this.closed) return socket.destroy();
+    if (this.closed || this.policies.blocks(socket.remote.host)) return socket.destroy();
     const encryption = this.encryption;
     if (!encryption) return this.acceptPeer(socket, transport, false);
     // MSE or plaintext: the first bytes tell (a plaintext handshake is replayed to us).
@@ -223,7 +237,10 @@ export class Client extends Emitter<ClientEvents> {
         pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
-        globalBuckets: { download: () => [this.downloadBucket], upload: () => [this.uploadBucket] },
+        globalBuckets: { download: [this.policies.downloadBucket], upload: [this.policies.uploadBucket] },
+        queue: this.policies.queue,
+        peerFilter: this.policies.peerFilter,
+        connectionBudget: this.policies.connectionBudget,
       },
       {
         infoHash,
@@ -248,14 +265,24 @@ export class Client extends Emitter<ClientEvents> {
       // A magnet's metadata may turn out private (BEP 27): stop announcing it then.
       torrent.on('metadata', () => torrent.isPrivate && this.lsd?.remove(hex));
     }
+    this.policies.added(torrent, options);
     this.emit('added', torrent);
+    // Started at once when the queue has a slot: resolves after its check, as a plain start did.
+    await this.policies.queue.apply();
     return torrent;
   }
 
   /** Bring back every torrent saved in resume data (the extension does this at start). */
   async restore(): Promise<Torrent[]> {
     const restored: Torrent[] = [];
-    for (const hex of await this.resume.list()) {
+    // In the queue order the user left (torrents the saved order does not know come last).
+    const order = await SessionPolicies.savedOrder(this.options.platform.kv);
+    const rank = (hex: string): number => {
+      const at = order.indexOf(hex);
+      return at < 0 ? order.length : at;
+    };
+    const hexes = (await this.resume.list()).sort((a, b) => rank(a) - rank(b));
+    for (const hex of hexes) {
       const record = await this.resume.load(hex);
       if (!record || this.torrents.has(hex)) continue;
       const info = await this.resume.loadInfo(hex);
@@ -277,21 +304,94 @@ export class Client extends Emitter<ClientEvents> {
     if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
     this.torrents.delete(hex);
     this.lsd?.remove(hex);
+    this.policies.removed(torrent);
     await torrent.stop();
     if (options.deleteData) await torrent.deleteData();
     await this.resume.delete(hex);
     this.emit('removed', hex);
   }
 
+  /** Global payload limits in bytes/s (0 = none); while alternative speeds apply, they take over. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
-    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
+    this.policies.setLimits(limits);
+  }
+
+  /** Alternative speeds and their schedule (undefined: none). */
+  setAltSpeed(schedule: AltSpeedSchedule | undefined): void {
+    this.policies.setAltSpeed(schedule);
+  }
+
+  /** Switch the alternative speeds by hand (undefined: back to the schedule). */
+  setAltSpeedManual(on: boolean | undefined): void {
+    this.policies.setAltSpeedManual(on);
+  }
+
+  get altSpeedActive(): boolean {
+    return this.policies.altSpeedActive;
+  }
+
+  setQueueLimits(limits: Partial<QueueLimits>): void {
+    this.policies.queue.policy.setLimits(limits);
+    void this.policies.queue.apply();
+  }
+
+  /** Run a torrent past the queue's limits (or end that). */
+  forceStart(infoHashHex: string, forced = true): void {
+    this.policies.queue.forceStart(this.need(infoHashHex), forced);
+  }
+
+  moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
+    this.policies.queue.move(this.need(infoHashHex), where);
+  }
+
+  /** Infohashes, top of the queue first. */
+  queueOrder(): string[] {
+    return this.policies.queue.policy.ids();
+  }
+
+  queueStanding(infoHashHex: string): QueueStanding {
+    return this.policies.queue.standing(this.need(infoHashHex));
+  }
+
+  setSeedGoals(goals: SeedGoals, action?: SeedGoalAction): void {
+    this.policies.goals.setGlobal(goals, action);
+  }
+
+  /** A torrent's own goals; undefined goes back to the client's. */
+  setTorrentSeedGoals(infoHashHex: string, goals: SeedGoals | undefined, action?: SeedGoalAction): void {
+    this.policies.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
+  }
+
+  /** Replace the blocklist; connected peers it names are dropped at once. */
+  setBlocklist(list: IpBlocklist | undefined): void {
+    this.policies.setBlocklist(list);
+  }
+
+  setMaxConnections(max: number): void {
+    this.policies.setMaxConnections(max);
+  }
+
+  /** Peer connections (and dials in progress) across every torrent. */
+  openConnections(): number {
+    return this.policies.openConnections();
+  }
+
+  /** Payload and time for this session and for all time (kept in the platform's key-value store). */
+  sessionStats(): SessionStatistics {
+    return this.policies.sessionStats();
+  }
+
+  private need(infoHashHex: string): Torrent {
+    const torrent = this.torrents.get(infoHashHex.toLowerCase());
+    if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
+    return torrent;
   }
 
   /** Stop every torrent (announcing `stopped`, bounded in time) and persist resume data. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.policies.close();
     await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
     await this.listener?.close().catch(() => undefined);
     this.udp.close();
@@ -324,4 +424,3 @@ function wrapInfo(info: Uint8Array): Uint8Array {
   out[out.length - 1] = 0x65; // 'e'
   return out;
 }
-

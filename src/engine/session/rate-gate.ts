@@ -1,6 +1,7 @@
 import type { RateGate } from '../swarm/torrent-context.js';
 import type { Clock } from '../util/clock.js';
 import { RateMeter } from '../util/rate-meter.js';
+import { TokenBucket } from './rate-limiter.js';
 
 /** The part of a token bucket a gate needs (session/rate-limiter.ts provides it). */
 export interface Bucket {
@@ -32,5 +33,31 @@ export class TorrentRateGate implements RateGate {
       wait = Math.max(wait, bucket.waitTime(0));
     }
     return wait;
+  }
+}
+
+/**
+ * A torrent's bandwidth: its own token buckets (0 = no limit of its own) in front of the
+ * client's global ones, and a gate per direction that counts payload against both.
+ */
+export class TorrentBandwidth {
+  readonly download: TorrentRateGate;
+  readonly upload: TorrentRateGate;
+  readonly downloadBucket: TokenBucket;
+  readonly uploadBucket: TokenBucket;
+
+  constructor(clock: Clock, own: { download?: number; upload?: number }, global: { download: readonly Bucket[]; upload: readonly Bucket[] }) {
+    this.downloadBucket = new TokenBucket({ rate: own.download ?? 0, clock });
+    this.uploadBucket = new TokenBucket({ rate: own.upload ?? 0, clock });
+    const down = [this.downloadBucket, ...global.download];
+    const up = [this.uploadBucket, ...global.upload];
+    this.download = new TorrentRateGate(clock, () => down);
+    this.upload = new TorrentRateGate(clock, () => up);
+  }
+
+  /** This torrent's own limits in bytes/s (0 = none); the client's still apply. */
+  setLimits(limits: { download?: number; upload?: number }): void {
+    if (limits.download !== undefined) this.downloadBucket.setRate(limits.download);
+    if (limits.upload !== undefined) this.uploadBucket.setRate(limits.upload);
   }
 }

@@ -26,6 +26,8 @@ export interface StatsExtras {
   trackers: TrackerStats[];
   addedAt: number;
   completedAt?: number;
+  seedingMs: number;
+  queuePosition?: number;
 }
 
 /** A snapshot for the UI and the CLI. O(pieces + files): called a few times a second at most. */
@@ -68,6 +70,8 @@ export function buildStats(t: StatsSource, x: StatsExtras): TorrentStats {
     destination: t.destination,
     addedAt: x.addedAt,
     ...(x.completedAt !== undefined ? { completedAt: x.completedAt } : {}),
+    seedingMs: x.seedingMs,
+    ...(x.queuePosition !== undefined ? { queuePosition: x.queuePosition } : {}),
     files,
     trackers: x.trackers,
   };

@@ -1,112 +1,56 @@
-import type { FileStorage, Platform } from '../../platform/interfaces/index.js';
-import { parseInfo, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
-import { Announcer } from '../tracker/announcer.js';
-import type { UdpTrackerClient } from '../tracker/udp-tracker.js';
-import { Bitfield } from '../swarm/bitfield.js';
-import { PiecePicker } from '../swarm/piece-picker.js';
-import type { PeerSession } from '../swarm/peer-session.js';
+import type { FileStorage } from '../../platform/interfaces/index.js';
+import { parseInfo, type TorrentMeta } from '../metainfo/index.js';
+import type { Bitfield } from '../swarm/bitfield.js';
 import { Swarm } from '../swarm/swarm.js';
-import type { SwarmLimits } from '../swarm/swarm-limits.js';
-import type { TorrentContext } from '../swarm/torrent-context.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
-import type { Connector } from '../peer/connector.js';
-import type { PeerDiscovery } from '../peer/transport.js';
 import type { Handshake } from '../wire/handshake.js';
-import { PieceStore } from '../storage/piece-store.js';
-import type { ResumeRecord, ResumeStore } from '../storage/resume-store.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
-import type { Random } from '../util/random.js';
+import type { ResumeRecord } from '../storage/resume-store.js';
 import { Emitter } from '../util/emitter.js';
 import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
-import { PieceBuffers } from './piece-buffers.js';
+import { SeedingTimer } from '../policy/seed-goals.js';
 import { ResumeSaver } from './resume-saver.js';
 import { WebSeedGroup } from './web-seed-group.js';
 import { MetadataFetcher } from './metadata-fetcher.js';
-import { TorrentRateGate, type Bucket } from './rate-gate.js';
-import { checkExistingData } from './data-check.js';
+import { TorrentBandwidth, type TorrentRateGate } from './rate-gate.js';
 import { buildStats } from './torrent-stats.js';
-import { filePrioritiesToPieces } from './file-priorities.js';
-import {
-  PRIORITY_NORMAL,
-  PRIORITY_SKIP,
-  type AddTorrentOptions,
-  type FilePriority,
-  type PeerStats,
-  type TorrentEvents,
-  type TorrentState,
-  type TorrentStats,
-} from './types.js';
+import { TorrentPieces } from './torrent-pieces.js';
+import { TorrentNetwork } from './torrent-network.js';
+import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
+import { TorrentPeerContext } from './torrent-peer-context.js';
+import { PieceFlow } from './piece-flow.js';
+import { SuperSeeding } from './super-seeding.js';
+import { TorrentLedger } from './torrent-ledger.js';
+import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
-/** What a Torrent borrows from its Client. */
-export interface TorrentDeps {
-  platform: Platform;
-  clock: Clock;
-  random: Random;
-  peerId: Uint8Array;
-  userAgent: string;
-  listenPort(): number;
-  udp: UdpTrackerClient;
-  connector: Connector;
-  /** Peer exchange allowed by the client's settings. */
-  pex: boolean;
-  /** The DHT, when on (never used for private torrents, BEP 27). */
-  discovery?: PeerDiscovery;
-  resume: ResumeStore;
-  swarmLimits: SwarmLimits;
-  globalBuckets: { download: () => readonly Bucket[]; upload: () => readonly Bucket[] };
-}
-
-export interface TorrentInit {
-  infoHash: Uint8Array;
-  meta?: TorrentMeta;
-  magnet?: MagnetLink;
-  /** The magnet link as the user gave it (kept in resume data: peers, name, trackers). */
-  magnetUri?: string;
-  options: AddTorrentOptions;
-  record?: ResumeRecord;
-}
+export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
 
 /**
- * Verified pieces waiting for the disk at most (in bytes; at least two pieces). Past this the
- * sessions stop requesting, so a slow disk slows the download instead of growing memory.
+ * One torrent's state machine: metadata → checking → downloading → seeding, with queued,
+ * paused and error on the side. Its data lives in TorrentPieces, its contact with peers and
+ * trackers in TorrentNetwork (while it runs); the Client owns the sockets and the queue.
  */
-const MAX_PENDING_WRITE_BYTES = 32 * 1024 * 1024;
-
-/**
- * One torrent's state machine: metadata → checking → downloading → seeding, with paused and
- * error on the side. Owns its pieces, swarm and announcer; the Client owns the sockets.
- */
-export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
+export class Torrent extends Emitter<TorrentEvents> {
   readonly infoHash: Uint8Array;
   readonly infoHashHex: string;
-  meta: TorrentMeta | undefined;
-  have: Bitfield | undefined;
-  readonly download: TorrentRateGate;
-  readonly upload: TorrentRateGate;
+  /** This torrent's own limits (0 = none) in front of the client's, and its payload counters. */
+  readonly bandwidth: TorrentBandwidth;
+  readonly seedingTimer: SeedingTimer;
   private currentState: TorrentState;
   private errorText: string | undefined;
-  private store: PieceStore | undefined;
   private storage: FileStorage | undefined;
-  private activePicker: PiecePicker | undefined;
+  private pieces: TorrentPieces | undefined;
   private readonly swarm: Swarm;
-  private announcer: Announcer | undefined;
+  private network: TorrentNetwork | undefined;
+  private stoppedNetwork: TorrentNetwork | undefined;
   private fetcher: MetadataFetcher | undefined;
-  private buffers: PieceBuffers | undefined;
-  private filePriorities: FilePriority[] = [];
-  private writesInFlight = 0;
-  private ticker: TimerHandle | null = null;
   private readonly resumeSaver: ResumeSaver;
   private readonly webSeeds: WebSeedGroup;
-  private readonly trackers: string[][];
-  private readonly addedAt: number;
-  private completedAt: number | undefined;
-  private restoredDownloaded: number;
-  private restoredUploaded: number;
-  private hadDataAtStart = false;
-  private hashFailures = 0;
+  private readonly flow: PieceFlow;
+  private readonly superSeed: SuperSeeding;
+  private readonly ledger: TorrentLedger;
   private running = false;
-  private checking = false;
+  private userPaused: boolean;
 
   constructor(
     private readonly deps: TorrentDeps,
@@ -115,89 +59,66 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     super();
     this.infoHash = init.infoHash;
     this.infoHashHex = toHex(init.infoHash);
-    this.download = new TorrentRateGate(deps.clock, deps.globalBuckets.download);
-    this.upload = new TorrentRateGate(deps.clock, deps.globalBuckets.upload);
-    const record = init.record;
-    this.addedAt = record?.addedAt || Date.now();
-    this.completedAt = record?.completedAt;
-    this.restoredDownloaded = record?.downloaded ?? 0;
-    this.restoredUploaded = record?.uploaded ?? 0;
-    this.trackers = mergeTiers(init.meta?.announce ?? [], init.magnet ? [init.magnet.trackers] : [], init.options.trackers ?? [], record?.trackers ?? []);
+    const clock = deps.clock;
+    this.bandwidth = new TorrentBandwidth(clock, { download: init.options.downloadLimit, upload: init.options.uploadLimit }, deps.globalBuckets);
+    this.seedingTimer = new SeedingTimer(clock);
+    this.superSeed = new SuperSeeding(init.options.superSeed ?? false, clock, deps.random);
+    this.ledger = new TorrentLedger(init, this.bandwidth);
+    this.userPaused = !!(init.options.paused || init.record?.paused);
     this.currentState = init.meta ? 'checking' : 'metadata';
-    this.webSeeds = new WebSeedGroup(deps.platform.http, deps.clock);
-    this.resumeSaver = new ResumeSaver(deps.clock, deps.resume, () => this.resumeRecord());
-    this.swarm = new Swarm(this, (to, prefer) => deps.connector.dial(to, this.infoHash, prefer), deps.clock, deps.random, deps.swarmLimits, () => undefined);
-    if (init.meta) this.meta = init.meta;
+    this.webSeeds = new WebSeedGroup(deps.platform.http, clock);
+    this.resumeSaver = new ResumeSaver(clock, deps.resume, () => this.resumeRecord());
+    const context = new TorrentPeerContext({
+      infoHash: this.infoHash,
+      download: this.download,
+      upload: this.upload,
+      clock,
+      localPeerId: deps.peerId,
+      userAgent: deps.userAgent,
+      listenPort: () => deps.listenPort(),
+      pexAllowed: () => deps.pex,
+      meta: () => this.meta,
+      pieces: () => this.pieces,
+      fetcher: () => this.fetcher,
+      swarm: () => this.swarm,
+      // An incomplete torrent shows what it has: super-seeding is for seeds (BEP 16).
+      superSeeding: () => this.superSeed.hiding && this.currentState !== 'downloading',
+      addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
+      completePiece: (index) => void this.flow.complete(index),
+    });
+    this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
+    this.flow = new PieceFlow({
+      swarm: this.swarm,
+      webSeeds: this.webSeeds,
+      download: this.download,
+      pieces: () => this.pieces,
+      running: () => this.running,
+      onVerified: (index) => {
+        this.emit('piece', index);
+        this.markDirty();
+        this.checkDone();
+      },
+      onWritten: () => this.checkDone(),
+      fail: (error) => this.fail(error),
+    });
   }
 
-  // --- TorrentContext ---------------------------------------------------------------------
-
-  get localPeerId(): Uint8Array {
-    return this.deps.peerId;
+  /** Undefined until metadata is known (magnet links). */
+  get meta(): TorrentMeta | undefined {
+    return this.pieces?.meta ?? this.init.meta;
   }
-  get clock(): Clock {
-    return this.deps.clock;
-  }
-  get listenPort(): number {
-    return this.deps.listenPort();
-  }
-  get userAgent(): string {
-    return this.deps.userAgent;
+  get have(): Bitfield | undefined {
+    return this.pieces?.have;
   }
   get isPrivate(): boolean {
     return this.meta?.private ?? false;
   }
-  get pexEnabled(): boolean {
-    return this.deps.pex && !this.isPrivate;
-  }
-  get picker(): PiecePicker | undefined {
-    return this.activePicker;
-  }
-  get infoBytes(): Uint8Array | undefined {
-    return this.meta?.infoBytes;
-  }
-
-  canRequest(): boolean {
-    const pieceLength = this.meta?.pieceLength ?? 0;
-    return this.writesInFlight < 2 || this.writesInFlight * pieceLength < MAX_PENDING_WRITE_BYTES;
-  }
-
-  isComplete(): boolean {
-    return !!this.activePicker && this.activePicker.wantedRemaining() === 0 && this.writesInFlight === 0;
-  }
-
-  readBlock(index: number, begin: number, length: number): Promise<Uint8Array> {
-    if (!this.store) return Promise.reject(new TorrentError('internal', 'no storage yet'));
-    return this.store.readBlock(index, begin, length);
-  }
-
-  onBlock(fromId: string, index: number, begin: number, block: Uint8Array, pieceComplete: boolean): void {
-    this.buffers!.add(index, begin, block, fromId);
-    if (pieceComplete) void this.completePiece(index);
-  }
-
-  onCancelElsewhere(peerId: string, index: number, begin: number, length: number): void {
-    this.swarm.sessions.get(peerId)?.cancel(index, begin, length);
-  }
-
-  onMetadataOffer(session: PeerSession, size: number): void {
-    this.fetcher?.offer(session, size);
-  }
-  onMetadataPiece(session: PeerSession, piece: number, _totalSize: number, data: Uint8Array): void {
-    this.fetcher?.onData(session, piece, data);
-  }
-  onMetadataRejected(session: PeerSession, piece: number): void {
-    this.fetcher?.onReject(session, piece);
-  }
-  onPexPeers(peers: { host: string; port: number }[]): void {
-    this.swarm.addPeers(peers, 'pex');
-  }
   /** Peers found by local service discovery (BEP 14); never for private torrents (BEP 27). */
   addLocalPeers(peers: { host: string; port: number }[]): void {
-    if (!this.isPrivate) this.swarm.addPeers(peers, 'lsd');
+    if (!this.isPrivate) this.network?.addPeers(peers, 'lsd');
   }
-  onInterestChanged(session: PeerSession): void {
-    this.swarm.onInterest(session);
+  isComplete(): boolean {
+    return this.pieces?.isComplete() ?? false;
   }
 
   // --- public API ----------------------------------------------------------------------------
@@ -215,55 +136,114 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     return this.isComplete();
   }
 
+  /** Running: connected to peers and trackers (not paused, queued or failed). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Paused by the user (or by a seed goal); a queued torrent is not. */
+  get isPaused(): boolean {
+    return this.userPaused;
+  }
+
+  /** Download or seed, as the queue counts it: before the check, as resume data last saw it. */
+  get queueKind(): 'download' | 'seed' {
+    if (this.pieces?.picker) return this.isComplete() ? 'seed' : 'download';
+    return this.init.record?.completedAt !== undefined ? 'seed' : 'download';
+  }
+
+  /**
+   * Open storage and read what the metadata says; the torrent then waits (paused or queued)
+   * until `run()`. Without a queue it runs at once.
+   */
   async start(): Promise<void> {
     // Saved before anything else can fail or take time: nothing the user added is ever lost,
     // even a magnet whose metadata never arrives.
     await this.flushResume();
     this.storage = await this.deps.platform.openStorage(this.destination);
-    if (this.meta) await this.setupMeta(this.meta, false);
-    if (this.init.options.paused || this.init.record?.paused) {
-      this.setState('paused');
-      return;
+    if (this.init.meta) this.setupMeta(this.init.meta, false);
+    if (this.userPaused) return this.setState('paused');
+    if (this.deps.queue) return this.setState('queued');
+    await this.run();
+  }
+
+  /** Start networking (the queue gave a slot, or there is no queue). Resolves after the check. */
+  async run(): Promise<void> {
+    if (this.running) return;
+    this.userPaused = false;
+    try {
+      await this.activate();
+    } catch (error) {
+      this.fail(error);
+      throw error;
     }
-    await this.activate();
+  }
+
+  /** Stop networking and wait in the queue (its slot went to a torrent higher up). */
+  enqueue(): void {
+    if (this.running) this.deactivate('queued');
+    if (!this.userPaused && this.currentState !== 'error') this.setState('queued');
   }
 
   pause(): void {
-    if (this.currentState === 'paused' || !this.running) {
-      this.setState('paused');
-      return;
-    }
-    this.deactivate('paused');
+    this.userPaused = true;
+    if (this.running) this.deactivate('paused');
     this.setState('paused');
+    this.deps.queue?.stopped(this);
   }
 
   resume(): void {
     if (this.running) return;
+    this.userPaused = false;
     this.errorText = undefined;
-    void this.activate().catch((error) => this.fail(error));
+    if (this.deps.queue) {
+      if (this.currentState === 'paused' || this.currentState === 'error') this.setState('queued');
+      this.deps.queue.resumed(this);
+      return;
+    }
+    void this.run().catch(() => undefined);
   }
 
   setFilePriority(fileIndex: number, priority: FilePriority): void {
-    if (!this.meta || fileIndex < 0 || fileIndex >= this.meta.files.length) throw new TorrentError('usage', `no file ${fileIndex} in this torrent`);
-    this.filePriorities[fileIndex] = priority;
-    this.applyPriorities();
+    if (!this.pieces) throw new TorrentError('usage', `no file ${fileIndex} in this torrent`);
+    this.pieces.setFilePriority(fileIndex, priority);
+    this.afterPriorities();
     this.markDirty();
   }
 
+  /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */
+  setLimits(limits: { download?: number; upload?: number }): void {
+    this.bandwidth.setLimits(limits);
+  }
+
+  /** Payload received (a RateGate with its meter). */
+  get download(): TorrentRateGate {
+    return this.bandwidth.download;
+  }
+
+  /** Payload sent. */
+  get upload(): TorrentRateGate {
+    return this.bandwidth.upload;
+  }
+
   stats(): TorrentStats {
+    const pieces = this.pieces;
+    const position = this.deps.queue?.position(this);
     return buildStats(this, {
       state: this.currentState,
       ...(this.errorText !== undefined ? { error: this.errorText } : {}),
-      filePriorities: this.filePriorities,
-      downloaded: this.totalDownloaded(),
-      uploaded: this.totalUploaded(),
-      hadDataAtStart: this.hadDataAtStart,
-      hashFailures: this.hashFailures,
+      filePriorities: pieces?.filePriorities ?? [],
+      downloaded: this.ledger.downloaded,
+      uploaded: this.ledger.uploaded,
+      hadDataAtStart: pieces?.hadDataAtStart ?? false,
+      hashFailures: pieces?.hashFailures ?? 0,
       peers: [...this.swarm.sessions.values()],
-      trackers: this.announcer?.status() ?? this.trackers.flatMap((tier, i) => tier.map((url) => ({ url, tier: i, state: 'idle' as const, peersReceived: 0 }))),
-      addedAt: this.addedAt,
-      ...(this.completedAt !== undefined ? { completedAt: this.completedAt } : {}),
-      name: this.displayName(),
+      trackers: this.ledger.trackerStatus(this.network?.trackerStatus()),
+      addedAt: this.ledger.addedAt,
+      ...(this.ledger.completedAt !== undefined ? { completedAt: this.ledger.completedAt } : {}),
+      name: this.ledger.name(this.meta, this.infoHashHex),
+      seedingMs: this.seedingTimer.elapsedMs(),
+      ...(position !== undefined ? { queuePosition: position } : {}),
     });
   }
 
@@ -275,64 +255,72 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   async stop(): Promise<void> {
     if (this.running) this.deactivate('client closing');
     await this.flushResume();
-    await this.announcerStopped;
+    await this.stoppedNetwork?.whenStopped();
     await this.storage?.close();
   }
 
   async deleteData(): Promise<void> {
-    if (this.store) await this.store.deleteFiles();
+    if (this.pieces) await this.pieces.store.deleteFiles();
+  }
+
+  /** Payload received, all sessions (resume data) included. */
+  totalDownloaded(): number {
+    return this.ledger.downloaded;
+  }
+
+  totalUploaded(): number {
+    return this.ledger.uploaded;
+  }
+
+  /** Data found on disk at the check that resume data did not vouch for (ratio counts against the size). */
+  get hadDataAtStart(): boolean {
+    return this.pieces?.hadDataAtStart ?? false;
+  }
+
+  /** The client found a seeding goal reached (it pauses or removes the torrent next). */
+  goalReached(goal: 'ratio' | 'time'): void {
+    this.emit('seedGoal', goal);
+  }
+
+  /** Connections open or being dialed (for the client's global limit). */
+  get connectionCount(): number {
+    return this.swarm.openCount;
+  }
+
+  /** The blocklist changed: close sessions with addresses it now names. */
+  dropBlockedPeers(): void {
+    this.network?.dropBlocked();
   }
 
   // --- internals --------------------------------------------------------------------------
 
-  private announcerStopped: Promise<void> = Promise.resolve();
-  private stopLookup: (() => void) | undefined;
-
-  /** Private (BEP 27) as far as we know: a magnet's metadata may still say otherwise. */
-  private isPrivateTorrent(): boolean {
-    return this.meta?.private ?? false;
-  }
-
-  private displayName(): string {
-    return this.meta?.name ?? this.init.magnet?.name ?? this.init.record?.name ?? this.infoHashHex;
-  }
-
-  totalDownloaded(): number {
-    return this.restoredDownloaded + this.download.meter.total;
-  }
-
-  totalUploaded(): number {
-    return this.restoredUploaded + this.upload.meter.total;
+  private dial(to: { host: string; port: number }, prefer: 'tcp' | 'utp') {
+    if (!this.network) return Promise.reject(new TorrentError('network', 'the torrent is not running'));
+    return this.network.dial(to, prefer);
   }
 
   private async activate(): Promise<void> {
     this.running = true;
     this.errorText = undefined;
-    const deps = this.deps;
-    this.announcer = new Announcer({
-      tiers: this.trackers,
-      infoHash: this.infoHash,
-      peerId: deps.peerId,
-      port: deps.listenPort(),
-      http: deps.platform.http,
-      udp: deps.udp,
-      clock: deps.clock,
-      random: deps.random,
-      stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.bytesLeft() }),
+    const network = new TorrentNetwork(this.deps, this.infoHash, this.swarm);
+    this.network = network;
+    network.start({
+      trackers: this.ledger.trackers,
+      isPrivate: this.isPrivate,
+      peers: [...(this.init.options.peers ?? []), ...(this.init.magnet?.peers ?? [])],
+      stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
+      onTick: () => {
+        this.fetcher?.tick();
+        // Before seeds are dropped: a finished peer tells super-seeding the torrent has spread.
+        this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
+        // A peer may turn out a seed after we finished (its bitfield came late, or it completed):
+        // seed-to-seed connections only hold slots other torrents could use.
+        if (this.currentState === 'seeding') this.swarm.dropSeeds();
+      },
     });
-    this.announcer.on('peers', (peers) => this.swarm.addPeers(peers, 'tracker'));
-    this.swarm.start();
-    if (deps.discovery && !this.isPrivateTorrent()) {
-      this.stopLookup = deps.discovery.lookup(this.infoHash, {
-        announcePort: deps.listenPort(),
-        onPeers: (peers) => this.swarm.addPeers(peers, 'dht'),
-      });
-    }
-    this.swarm.addPeers(this.init.options.peers ?? [], 'manual');
-    this.swarm.addPeers(this.init.magnet?.peers ?? [], 'manual');
-    this.scheduleTick();
-    if (!this.meta) {
+    if (!this.pieces) {
       this.setState('metadata');
+      const deps = this.deps;
       this.fetcher = new MetadataFetcher(
         this.infoHash,
         (bytes) => deps.platform.hasher.sha1(bytes),
@@ -340,48 +328,34 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
         (info) => void this.onMetadata(info).catch((error) => this.fail(error)),
         (session, reason) => this.swarm.ban(session.id, reason),
       );
-      this.announcer.start();
+      network.announce();
       return;
     }
-    if (!this.activePicker) await this.check();
-    if (!this.running) return;
-    this.announcer.start();
+    if (!this.pieces.picker) await this.check();
+    if (this.network !== network) return;
+    network.announce();
     this.afterCheck();
   }
 
   private deactivate(reason: string): void {
     this.running = false;
     this.webSeeds.stop();
-    this.stopLookup?.();
-    this.stopLookup = undefined;
-    if (this.ticker !== null) this.deps.clock.clearTimeout(this.ticker);
-    this.ticker = null;
-    this.swarm.stop(reason);
-    const announcer = this.announcer;
-    this.announcer = undefined;
-    this.announcerStopped = announcer ? announcer.stop(5_000).catch(() => undefined) : Promise.resolve();
-    this.buffers?.clear();
-  }
-
-  private scheduleTick(): void {
-    this.ticker = this.deps.clock.setTimeout(() => {
-      if (!this.running) return;
-      this.swarm.tick();
-      this.fetcher?.tick();
-      this.scheduleTick();
-    }, 1_000);
+    this.seedingTimer.stop();
+    this.superSeed.pause();
+    this.fetcher = undefined;
+    this.network?.stop(reason);
+    this.stoppedNetwork = this.network;
+    this.network = undefined;
+    this.pieces?.clearBuffers();
   }
 
   private async onMetadata(infoBytes: Uint8Array): Promise<void> {
-    const meta = parseInfo(infoBytes, { announce: this.trackers });
+    const meta = parseInfo(infoBytes, { announce: this.ledger.trackers });
     this.fetcher = undefined;
-    if (meta.private) {
-      // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
-      this.stopLookup?.();
-      this.stopLookup = undefined;
-    }
+    // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
+    if (meta.private) this.network?.leaveDht();
     await this.deps.resume.saveInfo(this.infoHashHex, infoBytes);
-    await this.setupMeta(meta, true);
+    this.setupMeta(meta, true);
     this.emit('metadata');
     for (const session of this.swarm.sessions.values()) session.onMetadataReady();
     if (!this.running) return;
@@ -389,40 +363,20 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (this.running) this.afterCheck();
   }
 
-  /** Metadata known: storage layout, priorities, an empty have-set (check fills it). */
-  private async setupMeta(meta: TorrentMeta, fromMagnet: boolean): Promise<void> {
-    this.meta = meta;
-    this.store = new PieceStore(meta, this.storage!, this.deps.platform.hasher);
-    this.have = new Bitfield(meta.pieceCount);
-    this.buffers = new PieceBuffers((i) => this.store!.map.pieceLength(i));
-    const saved = this.init.record?.filePriorities ?? [];
+  private setupMeta(meta: TorrentMeta, fromMagnet: boolean): void {
     const selected = this.init.options.selectedFiles ?? (fromMagnet || this.init.magnet ? this.init.magnet?.selectOnly : undefined);
-    const selectedSet = selected ? new Set(selected) : null;
-    this.filePriorities = meta.files.map((file, i) => {
-      if (saved.length === meta.files.length) return saved[i] as FilePriority;
-      if (selectedSet && !selectedSet.has(i)) return PRIORITY_SKIP;
-      return file.padding ? PRIORITY_SKIP : PRIORITY_NORMAL;
+    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, {
+      saved: (this.init.record?.filePriorities ?? []) as FilePriority[],
+      selected,
     });
   }
 
   private async check(): Promise<void> {
-    this.checking = true;
     this.setState('checking');
-    const meta = this.meta!;
+    const pieces = this.pieces!;
     const record = this.init.record;
-    const trusted = record && record.destination === this.destination && record.bitfield.length === Math.ceil(meta.pieceCount / 8) ? record.bitfield : null;
-    const found = await checkExistingData(this.store!, this.have!, trusted);
-    this.hadDataAtStart = found > 0 && !trusted;
-    this.checking = false;
-    await this.store!.createEmptyFiles((i) => (this.filePriorities[i] ?? 0) > 0);
-    this.activePicker = new PiecePicker({
-      pieceCount: meta.pieceCount,
-      pieceLength: meta.pieceLength,
-      lastPieceLength: meta.lastPieceLength,
-      random: this.deps.random,
-      have: this.have!,
-    });
-    this.applyPriorities();
+    const trusted = record && record.destination === this.destination && record.bitfield.length === Math.ceil(pieces.meta.pieceCount / 8) ? record.bitfield : null;
+    await pieces.check(trusted);
     for (const session of this.swarm.sessions.values()) session.attachPicker();
   }
 
@@ -430,76 +384,20 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     if (this.isComplete()) this.finish(false);
     else {
       this.setState('downloading');
-      this.startWebSeeds();
+      this.flow.startWebSeeds(this.init.magnet?.webSeeds ?? []);
     }
     this.markDirty();
   }
 
-  private applyPriorities(): void {
-    if (!this.meta || !this.activePicker || !this.store) return;
-    this.activePicker.setPiecePriorities(filePrioritiesToPieces(this.meta, this.store.map, this.filePriorities));
+  /** Files were re-selected: a seed may have something to download again, or be done. */
+  private afterPriorities(): void {
     if (this.running && this.currentState === 'seeding' && !this.isComplete()) {
+      this.seedingTimer.stop();
       this.setState('downloading');
-      this.startWebSeeds();
+      this.flow.startWebSeeds(this.init.magnet?.webSeeds ?? []);
     }
     for (const session of this.swarm.sessions.values()) session.updateInterest();
     this.checkDone();
-  }
-
-  private async completePiece(index: number): Promise<void> {
-    const buffer = this.buffers?.take(index);
-    const store = this.store;
-    const picker = this.activePicker;
-    if (!buffer || !store || !picker) return;
-    this.writesInFlight++;
-    try {
-      const checked = await store.verifyLent(index, buffer.data);
-      buffer.data = checked.data;
-      if (!checked.ok) {
-        picker.onPieceFailed(index);
-        this.hashFailures++;
-        for (const peer of buffer.contributors) {
-          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, buffer.contributors.size === 1);
-        }
-        return;
-      }
-      await store.writePiece(index, buffer.data);
-      if (!this.running) return;
-      this.have!.set(index);
-      picker.onPieceVerified(index);
-      for (const session of this.swarm.sessions.values()) session.announceHave(index);
-      this.emit('piece', index);
-      this.markDirty();
-    } catch (error) {
-      picker.onPieceFailed(index);
-      this.fail(error);
-    } finally {
-      this.buffers?.recycle(buffer);
-      const wasBlocked = !this.canRequest();
-      this.writesInFlight--;
-      this.checkDone();
-      if (wasBlocked && this.running) {
-        for (const session of this.swarm.sessions.values()) session.fillRequests();
-        this.webSeeds.wake();
-      }
-    }
-  }
-
-  /** BEP 19 web seeds from the torrent's url-list and the magnet's ws= entries. */
-  private startWebSeeds(): void {
-    const meta = this.meta;
-    const picker = this.activePicker;
-    if (!meta || !picker || !this.running) return;
-    const urls = [...meta.urlList, ...(this.init.magnet?.webSeeds ?? [])];
-    if (urls.length === 0) return;
-    this.webSeeds.start(urls, {
-      meta,
-      picker,
-      download: this.download,
-      canRequest: () => this.canRequest(),
-      onBlock: (id, index, begin, block, done) => this.onBlock(id, index, begin, block, done),
-      onCancelElsewhere: (peer, index, begin, length) => this.onCancelElsewhere(peer, index, begin, length),
-    });
   }
 
   private checkDone(): void {
@@ -507,12 +405,14 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private finish(downloadedNow: boolean): void {
-    void this.store!.flush().catch(() => undefined);
+    void this.pieces!.store.flush().catch(() => undefined);
     if (downloadedNow) {
-      this.completedAt = Date.now();
-      this.announcer?.completed();
+      this.ledger.completedAt = Date.now();
+      this.network?.completed();
     }
     this.setState('seeding');
+    this.seedingTimer.start();
+    this.superSeed.begin(this.pieces!.meta.pieceCount);
     this.webSeeds.stop();
     this.swarm.dropSeeds();
     this.emit('done');
@@ -523,13 +423,8 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.errorText = errorMessage(error);
     if (this.running) this.deactivate('torrent error');
     this.setState('error');
+    this.deps.queue?.stopped(this);
     this.emit('error', error instanceof Error ? error : new Error(this.errorText));
-  }
-
-  private bytesLeft(): number {
-    if (!this.meta || !this.have) return 16384;
-    const wanted = this.activePicker?.wantedRemaining() ?? this.meta.pieceCount - this.have.count;
-    return Math.min(this.meta.totalLength, wanted * this.meta.pieceLength);
   }
 
   private setState(state: TorrentState): void {
@@ -551,38 +446,23 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   }
 
   private resumeRecord(): ResumeRecord {
-    const magnet = this.init.magnetUri ?? this.init.record?.magnet;
-    return {
-      infoHash: this.infoHashHex,
-      destination: this.destination,
-      bitfield: this.have && !this.checking ? this.have.toBytes() : (this.init.record?.bitfield ?? new Uint8Array(0)),
-      filePriorities: this.filePriorities,
-      uploaded: this.totalUploaded(),
-      downloaded: this.totalDownloaded(),
-      addedAt: this.addedAt,
-      ...(this.completedAt !== undefined ? { completedAt: this.completedAt } : {}),
-      paused: this.currentState === 'paused',
-      name: this.displayName(),
-      trackers: this.trackers,
-      ...(magnet ? { magnet } : {}),
-    };
+    const pieces = this.pieces;
+    return this.ledger.record({
+      infoHashHex: this.infoHashHex,
+      name: this.ledger.name(this.meta, this.infoHashHex),
+      bitfield: pieces && pieces.picker && !pieces.checking ? pieces.have.toBytes() : undefined,
+      filePriorities: pieces?.filePriorities ?? [],
+      paused: this.userPaused,
+    });
   }
 
   // --- routing from the Client ----------------------------------------------------------------
 
   acceptIncoming(conn: PeerConnection, handshake: Handshake): void {
+    if (this.deps.peerFilter?.blocks(conn.remoteEndpoint.host)) {
+      conn.close('address is in the blocklist');
+      return;
+    }
     this.swarm.acceptIncoming(conn, handshake);
   }
-}
-
-function mergeTiers(...lists: string[][][]): string[][] {
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  for (const tiers of lists) {
-    for (const tier of tiers) {
-      const fresh = tier.filter((u) => u && !seen.has(u) && seen.add(u));
-      if (fresh.length > 0) out.push(fresh);
-    }
-  }
-  return out;
 }

@@ -7,12 +7,17 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import type { TrackerStatus } from '../tracker/announcer.js';
 import type { EncryptionPolicy } from '../peer/transport.js';
+import type { QueueLimits } from '../policy/queue-policy.js';
+import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
+import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { IpBlocklist } from '../policy/ip-blocklist.js';
 
 export type TorrentState =
   | 'metadata' // magnet: fetching the info dict from peers
   | 'checking' // verifying data already on disk
   | 'downloading'
   | 'seeding'
+  | 'queued' // waiting for a slot in the client's queue (see policy/queue-policy.ts)
   | 'paused'
   | 'error';
 
@@ -58,6 +63,20 @@ export interface ClientOptions {
    * machine; an IPv6 address uses BEP 14's IPv6 group). Default: the OS's choice, IPv4.
    */
   lsdInterface?: string;
+  /** Active downloads and seeds at most, and when a torrent counts as stalled (defaults 3, 5, 60 s). */
+  queue?: Partial<QueueLimits>;
+  /** Seeding goals for every torrent without its own. */
+  seedGoals?: SeedGoals;
+  /** What a reached goal does (default 'pause'). */
+  seedGoalAction?: SeedGoalAction;
+  /** Peer connections across all torrents at most (default 200; each torrent also has its own limit). */
+  maxConnections?: number;
+  /** Addresses never connected to nor accepted. */
+  blocklist?: IpBlocklist;
+  /** Alternative speed limits and when they apply (Transmission's "turtle mode"). */
+  altSpeed?: AltSpeedSchedule;
+  /** Where session totals persist across restarts: on by default. */
+  persistTotals?: boolean;
 }
 
 export type TorrentSource =
@@ -75,6 +94,16 @@ export interface AddTorrentOptions {
   peers?: { host: string; port: number }[];
   /** Extra trackers (tiers appended). */
   trackers?: string[][];
+  /** This torrent's own payload limits in bytes/s (0 = none), on top of the client's. */
+  downloadLimit?: number;
+  uploadLimit?: number;
+  /** Seeding goals for this torrent (instead of the client's). */
+  seedGoals?: SeedGoals;
+  seedGoalAction?: SeedGoalAction;
+  /** Run past the queue's limits. */
+  forceStart?: boolean;
+  /** BEP 16 super-seeding while we are the only seed: each peer is offered one piece at a time. */
+  superSeed?: boolean;
 }
 
 export interface FileStats {
@@ -129,6 +158,10 @@ export interface TorrentStats {
   destination: string;
   addedAt: number; // ms since epoch
   completedAt?: number;
+  /** Time spent seeding (this session). */
+  seedingMs?: number;
+  /** Place in the client's queue, 0 = top. */
+  queuePosition?: number;
   files: FileStats[];
   trackers: TrackerStats[];
 }
@@ -141,4 +174,6 @@ export interface TorrentEvents {
   /** Every wanted piece is verified on disk. */
   done(): void;
   error(error: Error): void;
+  /** A seeding goal was reached (the client then pauses or removes the torrent). */
+  seedGoal(goal: 'ratio' | 'time'): void;
 }

@@ -1,5 +1,7 @@
 import { createWebSeed, type WebSeed, type WebSeedHost, type WebSeedStats } from '../webseed/index.js';
 import type { HttpClient } from '../../platform/interfaces/index.js';
+import type { TorrentMeta } from '../metainfo/index.js';
+import type { PiecePicker } from '../swarm/piece-picker.js';
 import type { Clock } from '../util/clock.js';
 
 /**
@@ -18,6 +20,12 @@ export class WebSeedGroup {
     this.stop();
     this.seeds = [...new Set(urls)].map((url) => createWebSeed({ url, host, http: this.http, clock: this.clock }));
     for (const seed of this.seeds) seed.start();
+  }
+
+  /** Start the torrent's url-list seeds plus `extraUrls` (a magnet's ws=), if there are any. */
+  startFor(meta: TorrentMeta, picker: PiecePicker, extraUrls: readonly string[], host: Omit<WebSeedHost, 'meta' | 'picker'>): void {
+    const urls = [...meta.urlList, ...extraUrls];
+    if (urls.length > 0) this.start(urls, { ...host, meta, picker });
   }
 
   stop(): void {

@@ -125,7 +125,7 @@ export class PeerSession implements PeerConnectionHandler {
   }
 
   private sendHaveState(): void {
-    const have = this.ctx.have;
+    const have = this.ctx.superSeeding ? undefined : this.ctx.have;
     const fast = this.supportsFast;
     if (!have || have.count === 0) {
       if (fast) this.conn.send(encodeHaveNone());

@@ -19,6 +19,12 @@ interface Candidate {
   nextAttemptAt: number;
 }
 
+/** Connections shared by every torrent of a client (a global limit on top of `maxPeers`). */
+export interface ConnectionBudget {
+  /** May one more connection (dialed or accepted) open now? */
+  canOpen(): boolean;
+}
+
 const RECHOKE_EVERY_MS = 10_000;
 const BAN_AFTER_STRIKES = 3;
 
@@ -46,6 +52,7 @@ export class Swarm {
     random: Random,
     private readonly limits: SwarmLimits,
     private readonly onSessionsChanged: () => void,
+    private readonly budget?: ConnectionBudget,
   ) {
     this.choker = new Choker({ clock, random, uploadSlots: limits.uploadSlots });
   }
@@ -62,6 +69,11 @@ export class Swarm {
 
   get peerCount(): number {
     return this.sessions.size;
+  }
+
+  /** Sessions plus dials in progress: what counts against connection limits. */
+  get openCount(): number {
+    return this.sessions.size + this.connecting.size;
   }
 
   knownCount(): number {
@@ -81,7 +93,7 @@ export class Swarm {
 
   /** An incoming connection whose handshake named this torrent. */
   acceptIncoming(conn: PeerConnection, handshake: Handshake): void {
-    if (!this.active || this.banned.has(conn.address) || this.sessions.size >= this.limits.maxPeers) {
+    if (!this.active || this.banned.has(conn.address) || this.sessions.size >= this.limits.maxPeers || (this.budget && !this.budget.canOpen())) {
       conn.close(this.active ? 'too many peers' : 'torrent is not active');
       return;
     }
@@ -113,6 +125,7 @@ export class Swarm {
     for (const [key, candidate] of this.candidates) {
       if (this.sessions.size + this.connecting.size >= this.limits.maxPeers) return;
       if (this.connecting.size >= this.limits.maxHalfOpen) return;
+      if (this.budget && !this.budget.canOpen()) return;
       if (this.sessions.has(key) || this.connecting.has(key) || candidate.nextAttemptAt > now) continue;
       if (complete && candidate.failures > 0) continue;
       this.dial(key, candidate);

@@ -42,6 +42,8 @@ export interface TorrentContext {
   onMetadataOffer(session: PeerSession, size: number): void;
   /** Peers learned from ut_pex. */
   onPexPeers(peers: { host: string; port: number }[]): void;
+  /** BEP 16 super-seeding: tell new peers we have nothing; pieces are revealed one by one. */
+  readonly superSeeding?: boolean;
   /** The peer's interest changed (the choker may want to act early). */
   onInterestChanged(session: PeerSession): void;
 }

@@ -19,6 +19,13 @@ async function fixtureFile(): Promise<string> {
   return path;
 }
 
+async function badBlocklist(): Promise<string> {
+  const dir = await tempDir();
+  const path = join(dir, 'list.txt');
+  await writeFile(path, '# ok\n10.0.0.0/8\nevil corp:1.2.3.4-1.2.3\n');
+  return path;
+}
+
 /** Every download here gets its own state dir: no test writes to the user's. */
 async function dl(...args: string[]): Promise<string[]> {
   const dir = await tempDir();
@@ -47,6 +54,11 @@ describe('failures are one line on stderr, with the right exit code, within 5 s'
     ['create of a missing path', async () => ['create', '/nonexistent/folder'], 1],
     ['create with a bad piece length', async () => ['create', await tempDir(), '--piece-length', '1000'], 2],
     ['create with a bad tracker URL', async () => ['create', await tempDir(), '-t', 'not a url'], 2],
+    ['a missing --blocklist file', async () => dl(await fixtureFile(), '-o', await tempDir(), '--blocklist', '/nonexistent/list.txt'), 2],
+    ['a --blocklist with a bad line', async () => dl(await fixtureFile(), '-o', await tempDir(), '--blocklist', await badBlocklist()), 2],
+    ['a bad --max-connections', async () => dl(await fixtureFile(), '-o', await tempDir(), '--max-connections', '0'), 2],
+    ['a bad --alt-schedule', async () => dl(await fixtureFile(), '-o', await tempDir(), '--alt-download-limit', '1M', '--alt-schedule', 'someday 8-9'), 2],
+    ['--alt-download-limit without a schedule', async () => dl(await fixtureFile(), '-o', await tempDir(), '--alt-download-limit', '1M'), 2],
   ];
 
   for (const [name, args, code] of cases) {
@@ -59,6 +71,11 @@ describe('failures are one line on stderr, with the right exit code, within 5 s'
   it('says which file is missing', async () => {
     const result = await runCli(['info', '/nonexistent/x.torrent']);
     expect(result.stderr).toBe('torrentedge: no such file: /nonexistent/x.torrent\n');
+  });
+
+  it('names the blocklist line that is wrong', async () => {
+    const result = await runCli(await dl(await fixtureFile(), '-o', await tempDir(), '--blocklist', await badBlocklist()));
+    expect(result.stderr).toMatch(/^torrentedge: --blocklist .*list\.txt: blocklist line 3: not an IPv4 range/);
   });
 
   it('names the unknown flag', async () => {

@@ -60,6 +60,26 @@ describe('create, seed, download over loopback (needs the working Client)', () =
     }
   }, 90_000);
 
+  it('stats shows the all-time totals a download left in its state dir', async () => {
+    const { dir, torrent } = await sharedFolder();
+    const { port } = await startSeeder(dir, torrent);
+    const state = join(dir, 'dl-state');
+    const empty = await runCli(['stats', '--json', '--state-dir', state]);
+    expect(JSON.parse(empty.stdout)).toMatchObject({ type: 'stats', downloaded: 0, uploaded: 0, runs: 0 });
+    for (const out of ['out1', 'out2']) {
+      const result = await runCli(['download', torrent, '-o', join(dir, out), '--peer', `127.0.0.1:${port}`, '--no-dht', '--quiet', '--state-dir', state], { timeoutMs: 60_000 });
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const stats = await runCli(['stats', '--json', '--state-dir', state]);
+    expect(stats.code, stats.stderr).toBe(0);
+    const totals = JSON.parse(stats.stdout) as { downloaded: number; runs: number; activeMs: number };
+    expect(totals.downloaded).toBe(2 * (13 + 300_000));
+    expect(totals.runs).toBe(2);
+    expect(totals.activeMs).toBeGreaterThan(0);
+    const text = await runCli(['stats', '--state-dir', state]);
+    expect(text.stdout).toMatch(/^downloaded {2}586\.\d KiB\nuploaded/);
+  }, 90_000);
+
   it('seed stops at --seed-time and names the goal', async () => {
     const { dir, torrent } = await sharedFolder();
     const seeder = start(['seed', torrent, join(dir, 'data'), '--port', '0', '--no-dht', '--quiet', '--seed-time', '2s', '--state-dir', join(dir, 's')]);
