@@ -184,6 +184,7 @@ export async function runExtension({ magnet, infoHash, name, size, sha, timeoutM
     Object.assign(result, {
       cpuS: cpu.totalS,
       cpuByProcess: cpu.byKind,
+      cpuByThread: sampler.cpuByThreadBetween('add', 'done'),
       maxRssMb: sampler.peakRssMb('download'),
       ...sampler.peakDetailOf('download'),
       deliveryCpuS: delivery.totalS,
