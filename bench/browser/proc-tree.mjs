@@ -41,7 +41,8 @@ function readThreadTicks(pid) {
       const name = text.slice(text.indexOf('(') + 1, close).replace(/\d+$/, '');
       const f = text.slice(close + 2).split(' ');
       // Exited threads vanish with their ticks: a thread's growth is counted only while it lives.
-      out[`${name}#${tid}`] = Number(f[11]) + Number(f[12]);
+      // Minor page faults (field 10) too: fresh memory touched, e.g. a new ArrayBuffer per message.
+      out[`${name}#${tid}`] = { ticks: Number(f[11]) + Number(f[12]), faults: Number(f[7]) };
     } catch {
       // the thread exited between readdir and read
     }
@@ -214,7 +215,7 @@ export class ProcTreeSampler {
    * CPU seconds per thread name between two marks, for the renderer of the extension and the
    * native host: `{ kind: { thread: seconds } }`, threads of one name summed, largest first.
    */
-  cpuByThreadBetween(from, to) {
+  cpuByThreadBetween(from, to, field = 'ticks') {
     const a = this.threadMarks.get(from);
     const b = this.threadMarks.get(to);
     if (!a || !b) return {};
@@ -223,21 +224,27 @@ export class ProcTreeSampler {
       const before = a.get(key) ?? {};
       const kind = this.procs.get(key)?.kind ?? '?';
       const byName = (out[kind] ??= {});
-      for (const [thread, ticks] of Object.entries(after)) {
-        const d = ticks - (before[thread] ?? 0);
+      for (const [thread, value] of Object.entries(after)) {
+        const d = value[field] - (before[thread]?.[field] ?? 0);
         if (d <= 0) continue;
         const name = thread.slice(0, thread.lastIndexOf('#'));
         byName[name] = (byName[name] ?? 0) + d;
       }
     }
+    const scale = field === 'ticks' ? (d) => Math.round((d / CLK_TCK) * 100) / 100 : (d) => d;
     for (const [kind, byName] of Object.entries(out)) {
       out[kind] = Object.fromEntries(
         Object.entries(byName)
           .sort((x, y) => y[1] - x[1])
-          .map(([name, d]) => [name, Math.round((d / CLK_TCK) * 100) / 100]),
+          .map(([name, d]) => [name, scale(d)]),
       );
     }
     return out;
+  }
+
+  /** Minor page faults per thread name between two marks (same threads as cpuByThreadBetween). */
+  faultsByThreadBetween(from, to) {
+    return this.cpuByThreadBetween(from, to, 'faults');
   }
 
   /** Peak summed PSS (MiB) of a phase, and each kind's RSS (MiB) at the summed-RSS peak. */

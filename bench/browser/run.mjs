@@ -118,6 +118,9 @@ async function main() {
       for (const [kind, threads] of Object.entries(r.cpuByThread ?? {})) {
         console.log(`  ${kind} by thread: ${Object.entries(threads).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       }
+      for (const [kind, threads] of Object.entries(r.pageFaultsByThread ?? {})) {
+        console.log(`  ${kind} page faults by thread: ${Object.entries(threads).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      }
     }
   }
   seeder.kill('SIGTERM');
