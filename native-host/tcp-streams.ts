@@ -219,8 +219,9 @@ export class TcpStream implements BudgetWaiter, PendingFlusher {
       const left = chunk.length - offset;
       if (!this.pending) {
         const room = Math.min(this.sendCredit, this.ctx.limits.maxDataBytes);
-        // allocUnsafe: every byte sent is written below, so zero-filling would be wasted work.
-        this.pending = Buffer.allocUnsafe(HEADER_BYTES + (left >= this.fullRead ? room : Math.min(room, left)));
+        const size = HEADER_BYTES + (left >= this.fullRead ? room : Math.min(room, left));
+        // Unzeroed: every byte sent is written below, so zero-filling would be wasted work.
+        this.pending = size === this.ctx.frames.frameBytes ? this.ctx.frames.take() : Buffer.allocUnsafe(size);
         this.pendingBytes = 0;
         writeDataHeader(this.pending, this.id);
       }
