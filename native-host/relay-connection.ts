@@ -21,6 +21,7 @@ import { normalizeAddress } from '../src/platform/node/node-net-errors.js';
 import { ConnectRate } from './connect-rate.js';
 import type { HostLog } from './log.js';
 import { SendBudget } from './send-budget.js';
+import { FramePool } from './frame-pool.js';
 import { closeReason, type PendingFlusher, type StreamContext } from './stream-context.js';
 import { connectTcp, TcpListenerStream, TcpStream } from './tcp-streams.js';
 import { UdpStream } from './udp-streams.js';
@@ -37,6 +38,7 @@ type HostStream = TcpStream | TcpListenerStream | UdpStream | PendingListener | 
 
 export class RelayConnection implements StreamContext {
   readonly budget: SendBudget;
+  readonly frames: FramePool;
   clientWindow = 0;
   private helloDone = false;
   private readonly helloTimer: NodeJS.Timeout;
@@ -67,6 +69,7 @@ export class RelayConnection implements StreamContext {
     private readonly onClosed: () => void,
   ) {
     this.budget = new SendBudget(limits.maxBufferedBytesTotal);
+    this.frames = new FramePool(HEADER_BYTES + limits.maxDataBytes);
     this.connectRate = new ConnectRate(limits.connectsPerSecond, limits.connectBurst);
     this.batcher = new FrameBatcher({
       sendMessage: (message) => this.sendMessage(message),
@@ -107,7 +110,8 @@ export class RelayConnection implements StreamContext {
   private sendMessage(message: Uint8Array): void {
     if (this.closed) return;
     this.corkForThisTurn();
-    this.ws.send(message, { binary: true });
+    // The callback runs once ws has written the message (or failed to): a pooled frame is free.
+    this.ws.send(message, { binary: true }, () => this.frames.give(message));
   }
 
   /**

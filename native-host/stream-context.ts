@@ -5,6 +5,7 @@ import type { CloseKind } from '../src/relay/protocol.js';
 import { toNetError } from '../src/platform/node/node-net-errors.js';
 import type { HostLog } from './log.js';
 import type { SendBudget } from './send-budget.js';
+import type { FramePool } from './frame-pool.js';
 
 /** A stream filling a DATA frame from several socket reads of one turn. */
 export interface PendingFlusher {
@@ -17,6 +18,8 @@ export interface StreamContext {
   readonly clientWindow: number;
   readonly budget: SendBudget;
   readonly log: HostLog;
+  /** Buffers for full-size DATA frames; a frame from here goes back once written. */
+  readonly frames: FramePool;
   /** Queue one frame on the WebSocket (in order; small ones leave batched at the end of the turn). */
   send(frame: Uint8Array): void;
   /** Call `stream.flushPending()` at the end of this turn, before the batched frames leave. */

@@ -17,11 +17,20 @@ import type { BudgetWaiter } from './send-budget.js';
 /** Node's write buffer per socket before write() reports back-pressure. */
 const SOCKET_HIGH_WATER_MARK = 256 * 1024;
 /**
- * Node reads a socket into 64 KiB buffers. A read that filled one probably has more behind it
- * in this poll, so its bytes start a DATA frame sized for maxDataBytes that later reads of the
- * turn fill; a shorter read emptied the kernel's buffer and goes out in a frame of its own size.
+ * Node reads an accepted socket into fresh 64 KiB buffers. A read that filled one probably has
+ * more behind it in this poll, so its bytes start a DATA frame sized for maxDataBytes that later
+ * reads of the turn fill; a shorter read emptied the kernel's buffer and goes out in a frame of
+ * its own size.
  */
-const FULL_READ_BYTES = 64 * 1024;
+const NODE_READ_BYTES = 64 * 1024;
+/**
+ * Outgoing sockets read with `onread` into one buffer shared by all of them (a read is copied
+ * out, into a DATA frame or held, before the callback returns, and the next read of any socket
+ * starts only after that). Against 'data' events this saves a buffer allocation, a stream event
+ * and 3 of 4 read calls per 256 KiB: the bulk of a download comes in on outgoing sockets.
+ */
+const LENT_READ_BYTES = 256 * 1024;
+let lentReadBuffer: Buffer | undefined;
 
 export class TcpStream implements BudgetWaiter, PendingFlusher {
   readonly type = 'tcp';
@@ -52,15 +61,21 @@ export class TcpStream implements BudgetWaiter, PendingFlusher {
   private gone = false;
   private graceTimer: NodeJS.Timeout | undefined;
 
+  /** A read of this many bytes filled the read buffer: more is probably waiting. */
+  private readonly fullRead: number;
+
+  /** `lentReads`: the socket was made by connectTcp with `onread`, which calls onLentRead. */
   constructor(
     private readonly ctx: StreamContext,
     readonly id: number,
     private readonly socket: Socket,
+    private readonly lentReads = false,
   ) {
     this.sendCredit = ctx.clientWindow;
     this.receive = new ReceiveWindow(ctx.limits.streamWindowBytes);
+    this.fullRead = lentReads ? LENT_READ_BYTES : NODE_READ_BYTES;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
+    if (!lentReads) socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('end', () => {
       this.remoteEnded = true;
@@ -142,13 +157,18 @@ export class TcpStream implements BudgetWaiter, PendingFlusher {
 
   // ---- host → browser
 
+  /** `n` bytes read into the shared buffer, lent for this call only: what is held is copied. */
+  onLentRead(buffer: Buffer, n: number): void {
+    this.onSocketData(buffer.subarray(0, n));
+  }
+
   private onSocketData(chunk: Buffer): void {
     if (this.gone) return;
     const view = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (this.held.length > 0) this.hold(view);
+    if (this.held.length > 0) this.hold(this.lentReads ? view.slice() : view);
     else {
       const sent = this.sendWithinCredit(view);
-      if (sent < view.length) this.hold(view.subarray(sent));
+      if (sent < view.length) this.hold(this.lentReads ? view.slice(sent) : view.subarray(sent));
     }
     if (!this.canSend() || this.held.length > 0) this.pauseSocket();
   }
@@ -199,8 +219,9 @@ export class TcpStream implements BudgetWaiter, PendingFlusher {
       const left = chunk.length - offset;
       if (!this.pending) {
         const room = Math.min(this.sendCredit, this.ctx.limits.maxDataBytes);
-        // allocUnsafe: every byte sent is written below, so zero-filling would be wasted work.
-        this.pending = Buffer.allocUnsafe(HEADER_BYTES + (left >= FULL_READ_BYTES ? room : Math.min(room, left)));
+        const size = HEADER_BYTES + (left >= this.fullRead ? room : Math.min(room, left));
+        // Unzeroed: every byte sent is written below, so zero-filling would be wasted work.
+        this.pending = size === this.ctx.frames.frameBytes ? this.ctx.frames.take() : Buffer.allocUnsafe(size);
         this.pendingBytes = 0;
         writeDataHeader(this.pending, this.id);
       }
@@ -263,12 +284,21 @@ export function connectTcp(
   port: number,
   timeoutMs: number,
 ): { stream: TcpStream; abortConnect(): void } {
+  const buffer = (lentReadBuffer ??= Buffer.allocUnsafe(LENT_READ_BYTES));
+  let stream: TcpStream | undefined;
   // highWaterMark reaches the stream.Duplex constructor; @types/node 20 does not list it.
-  const options: NetConnectOpts & { highWaterMark: number } = { host, port, noDelay: true, highWaterMark: SOCKET_HIGH_WATER_MARK };
+  const options: NetConnectOpts & { highWaterMark: number } = {
+    host,
+    port,
+    noDelay: true,
+    highWaterMark: SOCKET_HIGH_WATER_MARK,
+    // true: keep reading; the stream pauses the socket itself when credit runs out.
+    onread: { buffer, callback: (n: number) => (stream?.onLentRead(buffer, n), true) },
+  };
   const socket = createConnection(options);
   // Nothing is read before CONNECTED is sent.
   socket.pause();
-  const stream = new TcpStream(ctx, id, socket);
+  stream = new TcpStream(ctx, id, socket, true);
   let settled = false;
   const timer = setTimeout(() => {
     if (settled) return;

@@ -184,6 +184,8 @@ export async function runExtension({ magnet, infoHash, name, size, sha, timeoutM
     Object.assign(result, {
       cpuS: cpu.totalS,
       cpuByProcess: cpu.byKind,
+      cpuByThread: sampler.cpuByThreadBetween('add', 'done'),
+      pageFaultsByThread: sampler.faultsByThreadBetween('add', 'done'),
       maxRssMb: sampler.peakRssMb('download'),
       ...sampler.peakDetailOf('download'),
       deliveryCpuS: delivery.totalS,

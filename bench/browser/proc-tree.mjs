@@ -24,6 +24,35 @@ function readStat(pid) {
   }
 }
 
+/** CPU ticks per thread name of one process (threads of the same name summed), from /proc/<pid>/task. */
+function readThreadTicks(pid) {
+  const out = {};
+  let tids;
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const close = text.lastIndexOf(')');
+      // Chromium numbers some pools ("ThreadPoolForeg" ...); digits are dropped to group them.
+      const name = text.slice(text.indexOf('(') + 1, close).replace(/\d+$/, '');
+      const f = text.slice(close + 2).split(' ');
+      // Exited threads vanish with their ticks: a thread's growth is counted only while it lives.
+      // Minor page faults (field 10) too: fresh memory touched, e.g. a new ArrayBuffer per message.
+      out[`${name}#${tid}`] = { ticks: Number(f[11]) + Number(f[12]), faults: Number(f[7]) };
+    } catch {
+      // the thread exited between readdir and read
+    }
+  }
+  return out;
+}
+
+/** Process kinds whose CPU is also broken down by thread (cpuByThread). */
+const THREAD_KINDS = new Set(['renderer (extension)', 'native host']);
+
 function readRssKb(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -73,6 +102,8 @@ export class ProcTreeSampler {
     /** key → { pid, kind, ticks } (last seen). */
     this.procs = new Map();
     this.marks = new Map();
+    /** mark → process key → `thread#tid` → ticks, for THREAD_KINDS. */
+    this.threadMarks = new Map();
     this.phase = null;
     this.peaks = new Map();
     /** phase → { pssKb, byKind: { kind: rssMb } at the RSS peak }. */
@@ -155,6 +186,9 @@ export class ProcTreeSampler {
   mark(name, phase = name) {
     this.sample();
     this.marks.set(name, new Map([...this.procs].map(([k, p]) => [k, p.ticks])));
+    const threads = new Map();
+    for (const [key, p] of this.procs) if (THREAD_KINDS.has(p.kind) && this.alive(key)) threads.set(key, readThreadTicks(p.pid));
+    this.threadMarks.set(name, threads);
     this.phase = phase;
     this.sample(); // the first sample of the new phase
   }
@@ -175,6 +209,42 @@ export class ProcTreeSampler {
     }
     for (const k of Object.keys(byKind)) byKind[k] = Math.round((byKind[k] / CLK_TCK) * 100) / 100;
     return { totalS: total / CLK_TCK, byKind };
+  }
+
+  /**
+   * CPU seconds per thread name between two marks, for the renderer of the extension and the
+   * native host: `{ kind: { thread: seconds } }`, threads of one name summed, largest first.
+   */
+  cpuByThreadBetween(from, to, field = 'ticks') {
+    const a = this.threadMarks.get(from);
+    const b = this.threadMarks.get(to);
+    if (!a || !b) return {};
+    const out = {};
+    for (const [key, after] of b) {
+      const before = a.get(key) ?? {};
+      const kind = this.procs.get(key)?.kind ?? '?';
+      const byName = (out[kind] ??= {});
+      for (const [thread, value] of Object.entries(after)) {
+        const d = value[field] - (before[thread]?.[field] ?? 0);
+        if (d <= 0) continue;
+        const name = thread.slice(0, thread.lastIndexOf('#'));
+        byName[name] = (byName[name] ?? 0) + d;
+      }
+    }
+    const scale = field === 'ticks' ? (d) => Math.round((d / CLK_TCK) * 100) / 100 : (d) => d;
+    for (const [kind, byName] of Object.entries(out)) {
+      out[kind] = Object.fromEntries(
+        Object.entries(byName)
+          .sort((x, y) => y[1] - x[1])
+          .map(([name, d]) => [name, scale(d)]),
+      );
+    }
+    return out;
+  }
+
+  /** Minor page faults per thread name between two marks (same threads as cpuByThreadBetween). */
+  faultsByThreadBetween(from, to) {
+    return this.cpuByThreadBetween(from, to, 'faults');
   }
 
   /** Peak summed PSS (MiB) of a phase, and each kind's RSS (MiB) at the summed-RSS peak. */

@@ -115,6 +115,12 @@ async function main() {
         ? `  ${fmt(r.wallS, 2)} s, ${fmt(r.mbps)} MB/s, CPU ${fmt(r.cpuS, 2)} s, peak RSS ${fmt(r.maxRssMb)} MB${extra}`
         : `  FAILED: ${r.error ?? r.deliveryError ?? 'see the results file'}`);
       if (client === 'extension' && r.cpuByProcess) console.log(`  CPU by process: ${Object.entries(r.cpuByProcess).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      for (const [kind, threads] of Object.entries(r.cpuByThread ?? {})) {
+        console.log(`  ${kind} by thread: ${Object.entries(threads).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      }
+      for (const [kind, threads] of Object.entries(r.pageFaultsByThread ?? {})) {
+        console.log(`  ${kind} page faults by thread: ${Object.entries(threads).slice(0, 4).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      }
     }
   }
   seeder.kill('SIGTERM');

@@ -61,13 +61,13 @@ export interface RelayLimits {
 }
 
 export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
-  maxFrameBytes: 256 * 1024 + 64,
-  maxDataBytes: 256 * 1024,
+  maxFrameBytes: 1024 * 1024 + 64,
+  maxDataBytes: 1024 * 1024,
   batchFramesBelowBytes: 64 * 1024,
   maxDatagramBytes: 65_507,
   maxHostBytes: 253,
   maxCloseMessageBytes: 200,
-  streamWindowBytes: 1024 * 1024,
+  streamWindowBytes: 4 * 1024 * 1024,
   maxBufferedBytesTotal: 64 * 1024 * 1024,
   maxStreams: 1024,
   maxListeners: 8,

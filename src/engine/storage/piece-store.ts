@@ -1,4 +1,4 @@
-import type { FileStorage, Hasher } from '../../platform/interfaces/index.js';
+import type { FileStorage, Hasher, PieceSegment } from '../../platform/interfaces/index.js';
 import { StorageError } from '../../platform/interfaces/index.js';
 import type { TorrentMeta } from '../metainfo/index.js';
 import { TorrentError } from '../util/errors.js';
@@ -11,6 +11,11 @@ import { PieceMap } from './piece-map.js';
  */
 export class PieceStore {
   readonly map: PieceMap;
+  /**
+   * Pieces verifyLent already wrote through storage.writeIfSha1 (null) or failed to write (the
+   * error): the writePiece that follows a good verdict settles them instead of writing again.
+   */
+  private readonly writtenOnVerify = new Map<number, StorageError | null>();
 
   constructor(
     readonly meta: TorrentMeta,
@@ -27,22 +32,48 @@ export class PieceStore {
   /**
    * Verify a whole piece buffer the caller gives up for the duration: the hasher may move it to
    * another thread. Returns the bytes (possibly a new array over the same memory) and the verdict.
+   * When the storage can hash and write in one place (FileStorage.writeIfSha1), a good piece is
+   * also written here, and the writePiece call that follows only reports how that went.
    */
   async verifyLent(index: number, data: Uint8Array): Promise<{ ok: boolean; data: Uint8Array }> {
+    if (this.storage.writeIfSha1) {
+      const result = await this.storage.writeIfSha1(data, this.expected(index), this.writableSegments(index));
+      if (result.matched) this.writtenOnVerify.set(index, result.writeError ?? null);
+      return { ok: result.matched, data: result.data };
+    }
     if (!this.hasher.sha1Transfer) return { ok: await this.verify(index, data), data };
     const result = await this.hasher.sha1Transfer(data);
     return { ok: this.matches(index, result.digest), data: result.data };
   }
 
   private matches(index: number, digest: Uint8Array): boolean {
-    return equalBytes(digest, this.meta.pieceHashes.subarray(index * 20, index * 20 + 20));
+    return equalBytes(digest, this.expected(index));
   }
 
-  async writePiece(index: number, data: Uint8Array): Promise<void> {
-    const writes: Promise<void>[] = [];
+  private expected(index: number): Uint8Array {
+    return this.meta.pieceHashes.subarray(index * 20, index * 20 + 20);
+  }
+
+  /** The piece's file segments that are stored (padding files never are). */
+  private writableSegments(index: number): PieceSegment[] {
+    const out: PieceSegment[] = [];
     for (const seg of this.map.segments(index)) {
-      if (seg.file.padding) continue;
-      writes.push(this.storage.write(seg.file.path, seg.fileOffset, data.subarray(seg.pieceOffset, seg.pieceOffset + seg.length)));
+      if (!seg.file.padding) out.push({ path: seg.file.path, offset: seg.fileOffset, pieceOffset: seg.pieceOffset, length: seg.length });
+    }
+    return out;
+  }
+
+  /** Write a verified piece; a no-op (or its error) when verifyLent already wrote it. */
+  async writePiece(index: number, data: Uint8Array): Promise<void> {
+    const settled = this.writtenOnVerify.get(index);
+    if (settled !== undefined) {
+      this.writtenOnVerify.delete(index);
+      if (settled) await translate(Promise.reject(settled));
+      return;
+    }
+    const writes: Promise<void>[] = [];
+    for (const seg of this.writableSegments(index)) {
+      writes.push(this.storage.write(seg.path, seg.offset, data.subarray(seg.pieceOffset, seg.pieceOffset + seg.length)));
     }
     await translate(Promise.all(writes));
   }

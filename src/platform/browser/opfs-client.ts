@@ -13,6 +13,8 @@ interface Pending {
   reject(error: StorageError): void;
   action: string;
   path: string;
+  /** Receives a lent buffer the worker sends back (write-if-sha1), before the request settles. */
+  onLent?: (buffer: ArrayBuffer) => void;
 }
 
 export class OpfsClient {
@@ -38,11 +40,17 @@ export class OpfsClient {
   }
 
   /** Send one request; `action` and `path` make the error message if it fails. */
-  call<T extends OpfsValue>(request: OpfsRequest, action: string, path: string, transfer: Transferable[] = []): Promise<T> {
+  call<T extends OpfsValue>(
+    request: OpfsRequest,
+    action: string,
+    path: string,
+    transfer: Transferable[] = [],
+    onLent?: (buffer: ArrayBuffer) => void,
+  ): Promise<T> {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: OpfsValue) => void, reject, action, path });
+      this.pending.set(id, { resolve: resolve as (value: OpfsValue) => void, reject, action, path, onLent });
       const envelope = { ...request, id } as OpfsEnvelope;
       if (!this.batch) {
         this.worker.postMessage([envelope], transfer);
@@ -78,6 +86,7 @@ export class OpfsClient {
       const pending = this.pending.get(reply.id);
       if (!pending) continue;
       this.pending.delete(reply.id);
+      if (reply.lent) pending.onLent?.(reply.lent);
       if (reply.ok) pending.resolve(reply.value);
       else pending.reject(toStorageError(reply.failure, pending.action, pending.path));
     }

@@ -4,7 +4,9 @@
  * requests and awaits replies. Each root (the engine's destination string) is a folder
  * `torrents/<rootDirName(root)>/` and its files are '/'-separated paths under it.
  */
-import { StorageError, type FileStorage } from '../interfaces/storage.js';
+import { StorageError, type FileStorage, type PieceSegment, type VerifiedWrite } from '../interfaces/storage.js';
+import { toStorageError } from './opfs-errors.js';
+import type { VerifiedWriteValue } from './opfs-protocol.js';
 import { OpfsClient } from './opfs-client.js';
 import { rootDirName, splitPath } from './opfs-paths.js';
 
@@ -107,6 +109,34 @@ export class OpfsStorage implements FileStorage {
     splitPath(path);
     checkRange(path, offset, data.length);
     return this.post(path, offset, data, [data.buffer as ArrayBuffer]);
+  }
+
+  /**
+   * Hash and write in the storage worker: the piece's ArrayBuffer is transferred there (no copy)
+   * and back with the verdict. The old path moved it to the hash worker and back, then copied it
+   * into staging buffers for this worker: two more messages and a memcpy per piece on the
+   * offscreen document's main thread. The caller lends the whole buffer (see FileStorage).
+   */
+  async writeIfSha1(data: Uint8Array, sha1: Uint8Array, segments: readonly PieceSegment[]): Promise<VerifiedWrite> {
+    for (const seg of segments) {
+      splitPath(seg.path);
+      checkRange(seg.path, seg.offset, seg.length);
+      if (!Number.isSafeInteger(seg.pieceOffset) || seg.pieceOffset < 0 || seg.pieceOffset + seg.length > data.length) {
+        throw new StorageError('io', `cannot write ${seg.path}: segment ${seg.pieceOffset}+${seg.length} is outside the ${data.length}-byte piece`);
+      }
+    }
+    const { byteOffset, byteLength } = data;
+    let back: Uint8Array | undefined;
+    const onLent = (buffer: ArrayBuffer): void => {
+      back = new Uint8Array(buffer, byteOffset, byteLength);
+    };
+    const transfer = data.buffer instanceof ArrayBuffer ? [data.buffer] : [];
+    const request = { op: 'write-if-sha1' as const, dir: this.dir, data, sha1: sha1.slice(), segments: [...segments] };
+    const path = segments[0]?.path ?? 'a piece';
+    const value = await this.client.call<VerifiedWriteValue>(request, 'write', path, transfer, onLent);
+    const result: VerifiedWrite = { matched: value.matched, data: back ?? data };
+    if (value.failure) result.writeError = toStorageError(value.failure, 'write', value.failedPath ?? path);
+    return result;
   }
 
   async size(path: string): Promise<number | null> {

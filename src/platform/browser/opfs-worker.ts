@@ -7,7 +7,8 @@
 import { StorageError } from '../interfaces/storage.js';
 import { toWorkerFailure } from './opfs-errors.js';
 import { OpfsHandles } from './opfs-handles.js';
-import type { OpfsEnvelope, OpfsReply, OpfsRequest, OpfsValue } from './opfs-protocol.js';
+import type { PieceSegment } from '../interfaces/storage.js';
+import type { OpfsEnvelope, OpfsReply, OpfsRequest, OpfsValue, VerifiedWriteValue } from './opfs-protocol.js';
 import { splitPath } from './opfs-paths.js';
 
 /** The worker global, typed by hand: the DOM lib types `self` as a Window. */
@@ -53,6 +54,10 @@ async function drain(): Promise<void> {
       reply.spare = request.data.buffer;
       transfers.push(reply.spare);
     }
+    if (request.op === 'write-if-sha1' && request.data.buffer instanceof ArrayBuffer) {
+      reply.lent = request.data.buffer;
+      transfers.push(reply.lent);
+    }
     replies.push(reply);
     if (replies.length >= MAX_REPLIES_PER_MESSAGE || head === queue.length) sendReplies();
   }
@@ -95,12 +100,11 @@ async function run(request: OpfsRequest): Promise<OpfsValue> {
       // data vouches only for pieces whose writes had completed when it was saved; pieces it
       // does not vouch for are hash-checked (engine/session/data-check.ts). An OS crash can
       // still lose unflushed bytes of vouched pieces, exactly as with node:fs.
-      const handle = await opfs.handle(request.dir, request.path, true);
-      const wrote = handle.write(request.data, { at: request.offset });
-      // Chrome throws QuotaExceededError on a full quota; a short count means the same.
-      if (wrote < request.data.length) throw new DOMException(`wrote ${wrote} of ${request.data.length} bytes`, 'QuotaExceededError');
+      await writeAt(opfs, request.dir, request.path, request.offset, request.data);
       return undefined;
     }
+    case 'write-if-sha1':
+      return writeIfSha1(opfs, request.dir, request.data, request.sha1, request.segments);
     case 'size':
       return size(opfs, request.dir, request.path);
     case 'truncate':
@@ -132,6 +136,38 @@ async function run(request: OpfsRequest): Promise<OpfsValue> {
       opfs.close();
       return undefined;
   }
+}
+
+async function writeAt(opfs: OpfsHandles, dir: string, path: string, offset: number, data: Uint8Array): Promise<void> {
+  const handle = await opfs.handle(dir, path, true);
+  const wrote = handle.write(data, { at: offset });
+  // Chrome throws QuotaExceededError on a full quota; a short count means the same.
+  if (wrote < data.length) throw new DOMException(`wrote ${wrote} of ${data.length} bytes`, 'QuotaExceededError');
+}
+
+/**
+ * Hash a piece and write it if it is the right one: the piece was transferred here once, where
+ * the old path copied it into a staging buffer for this worker after moving it to a hash worker
+ * and back. crypto.subtle.digest runs on this thread (and refuses shared memory: copied first).
+ */
+async function writeIfSha1(opfs: OpfsHandles, dir: string, data: Uint8Array, sha1: Uint8Array, segments: PieceSegment[]): Promise<VerifiedWriteValue> {
+  const input = data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : data.slice();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', input));
+  if (!sameBytes(digest, sha1)) return { matched: false };
+  for (const seg of segments) {
+    try {
+      await writeAt(opfs, dir, seg.path, seg.offset, data.subarray(seg.pieceOffset, seg.pieceOffset + seg.length));
+    } catch (error) {
+      return { matched: true, failure: toWorkerFailure(error), failedPath: seg.path };
+    }
+  }
+  return { matched: true };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 async function size(opfs: OpfsHandles, dir: string, path: string): Promise<number | null> {

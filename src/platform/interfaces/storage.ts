@@ -19,6 +19,29 @@ export interface FileStorage {
   remove(path: string): Promise<void>;
   /** Release handles. */
   close(): Promise<void>;
+  /**
+   * Optional: SHA-1 a whole piece the caller lends out and, only if the digest equals `sha1`,
+   * write its `segments`, both where that is cheapest (in the browser, the storage worker: the
+   * piece crosses threads once, with no copy). As with Hasher.sha1Transfer the caller's array
+   * may be detached: use the returned `data` afterwards. A failed write does not lose the
+   * bytes: it comes back as `writeError` with `matched: true`. Without it: hash, then write().
+   */
+  writeIfSha1?(data: Uint8Array, sha1: Uint8Array, segments: readonly PieceSegment[]): Promise<VerifiedWrite>;
+}
+
+/** One file's share of a piece: `length` bytes from `pieceOffset` in the piece go to `offset` in `path`. */
+export interface PieceSegment {
+  path: string;
+  offset: number;
+  pieceOffset: number;
+  length: number;
+}
+
+/** What writeIfSha1 did: nothing on a mismatch; on a match every segment was written unless `writeError`. */
+export interface VerifiedWrite {
+  matched: boolean;
+  data: Uint8Array;
+  writeError?: StorageError;
 }
 
 export class StorageError extends Error {

@@ -10,6 +10,10 @@ import { NetError } from '../../../src/platform/interfaces/net.js';
 import type { Network } from '../../../src/platform/interfaces/net.js';
 import { fromUtf8, toHex, utf8 } from '../../../src/engine/util/bytes.js';
 import { randomWrites, sequentialReads } from '../../../bench/browser-storage/workload.js';
+import { PieceStore } from '../../../src/engine/storage/piece-store.js';
+import { createTorrent, parseTorrent } from '../../../src/engine/metainfo/index.js';
+import { TorrentError } from '../../../src/engine/util/errors.js';
+import { WebCryptoHasher } from '../../../src/platform/webcrypto-hasher.js';
 
 /** An error as plain data, so page.evaluate can return it. */
 async function failure(promise: Promise<unknown>): Promise<{ name: string; kind?: string; message: string } | null> {
@@ -17,7 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; kind?
     await promise;
     return null;
   } catch (error) {
-    if (error instanceof StorageError || error instanceof NetError) return { name: error.name, kind: error.kind, message: error.message };
+    if (error instanceof StorageError || error instanceof NetError || error instanceof TorrentError) return { name: error.name, kind: error.kind, message: error.message };
     const e = error as Error;
     return { name: e.name, message: e.message };
   }
@@ -49,6 +53,10 @@ const api = {
   failure,
   randomWrites,
   sequentialReads,
+  PieceStore,
+  createTorrent,
+  parseTorrent,
+  WebCryptoHasher,
   /** A Network that refuses everything: these tests never touch the network. */
   noNetwork: {
     connect: () => Promise.reject(new NetError('unreachable', 'no network in this test')),

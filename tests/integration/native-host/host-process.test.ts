@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeFrame, Op, RELAY_PROTOCOL_VERSION, RELAY_SUBPROTOCOL } from '../../../src/relay/protocol.js';
 import { RelayNetwork } from '../../../src/platform/browser/relay-network.js';
+import { DEFAULT_RELAY_LIMITS } from '../../../src/relay/limits.js';
 import { EXTENSION_ORIGIN, HostProcess, relayProtocols, requireBuild, tryUpgrade, wsWithOrigin } from './helpers.js';
 
 beforeAll(requireBuild);
@@ -208,7 +209,7 @@ describe('relay handshake', () => {
     hello(ws);
     await nextMessage(ws);
     const gone = closed(ws);
-    ws.send(Buffer.alloc(1024 * 1024));
+    ws.send(Buffer.alloc(DEFAULT_RELAY_LIMITS.maxFrameBytes + 1));
     expect((await gone).code).toBe(1009);
   });
 });

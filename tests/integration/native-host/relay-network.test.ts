@@ -5,6 +5,7 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetError, type TcpSocket } from '../../../src/platform/interfaces/net.js';
 import { RelayNetwork } from '../../../src/platform/browser/relay-network.js';
+import { DEFAULT_RELAY_LIMITS } from '../../../src/relay/limits.js';
 import { HostProcess, requireBuild, wsWithOrigin } from './helpers.js';
 
 let host: HostProcess;
@@ -302,9 +303,9 @@ describe('RelayNetwork through the host', () => {
     resuming = true;
     socket.resume();
     resuming = false;
-    // What had arrived while paused is at most our window (1 MiB).
+    // What had arrived while paused is at most our window.
     expect(deliveredDuringResume).toBeGreaterThan(0);
-    expect(deliveredDuringResume).toBeLessThanOrEqual(1024 * 1024);
+    expect(deliveredDuringResume).toBeLessThanOrEqual(DEFAULT_RELAY_LIMITS.streamWindowBytes);
     await complete.promise;
     expect(Buffer.concat(received).equals(data)).toBe(true);
     server.close();
@@ -314,8 +315,8 @@ describe('RelayNetwork through the host', () => {
     const server = await listenLocal((s) => s.resume());
     const socket = await relay.connect({ host: '127.0.0.1', port: server.port });
     const drained = new Promise<void>((done) => socket.setHandlers({ data: () => undefined, drain: done, close: () => undefined }));
-    // More than the host's window (1 MiB) plus our high-water mark (256 KiB) at once.
-    expect(socket.write(new Uint8Array(2 * 1024 * 1024))).toBe(false);
+    // More than the host's window plus our high-water mark (256 KiB) at once.
+    expect(socket.write(new Uint8Array(DEFAULT_RELAY_LIMITS.streamWindowBytes + 1024 * 1024))).toBe(false);
     expect(socket.bufferedAmount).toBeGreaterThan(0);
     await drained;
     expect(socket.bufferedAmount).toBe(0);
