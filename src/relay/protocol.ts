@@ -9,7 +9,7 @@ import { fromUtf8Strict, readUint16BE, readUint32BE, utf8, writeUint16BE, writeU
 import type { RelayLimits } from './limits.js';
 
 /** 2: a message may be a BATCH of frames (batch.ts). Version 1 peers are refused at the hello. */
-export const RELAY_PROTOCOL_VERSION = 2;
+export const RELAY_PROTOCOL_VERSION = 3;
 /** The WebSocket subprotocol both sides speak; the secret travels beside it as `secret.<hex>`. */
 export const RELAY_SUBPROTOCOL = 'torrentedge-relay.v1';
 export const SECRET_PROTOCOL_PREFIX = 'secret.';

@@ -55,7 +55,7 @@ describe('native messaging', () => {
   it('ready says version 2 (BATCH messages)', async () => {
     const host = HostProcess.spawn();
     hosts.push(host);
-    expect((await host.ready()).version).toBe(2);
+    expect((await host.ready()).version).toBe(RELAY_PROTOCOL_VERSION);
   });
 
   it('ping is answered with pong', async () => {
@@ -156,7 +156,7 @@ describe('relay handshake', () => {
     hello(ws, 7);
     const { code, reason } = await gone;
     expect(code).toBe(4002);
-    expect(reason).toMatch(/protocol 7 unsupported; host speaks 2/);
+    expect(reason).toMatch(new RegExp(`protocol 7 unsupported; host speaks ${RELAY_PROTOCOL_VERSION}`));
   });
 
   it('a frame before HELLO closes the connection', async () => {
