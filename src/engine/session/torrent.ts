@@ -27,6 +27,7 @@ import { TorrentRateGate, type Bucket } from './rate-gate.js';
 import { checkExistingData } from './data-check.js';
 import { buildStats } from './torrent-stats.js';
 import { filePrioritiesToPieces } from './file-priorities.js';
+import { SmartBan } from '../swarm/smart-ban.js';
 import {
   PRIORITY_NORMAL,
   PRIORITY_SKIP,
@@ -105,6 +106,7 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
   private restoredUploaded: number;
   private hadDataAtStart = false;
   private hashFailures = 0;
+  private readonly smartBan = new SmartBan();
   private running = false;
   private checking = false;
 
@@ -454,15 +456,19 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
       if (!checked.ok) {
         picker.onPieceFailed(index);
         this.hashFailures++;
+        // A sole contributor is banned at once; with several, the smart ban waits for the piece
+        // to pass and then bans whoever sent a block that differs (see swarm/smart-ban.ts).
         for (const peer of buffer.contributors) {
-          if (!this.webSeeds.onHashFailure(peer, index)) this.swarm.strike(peer, buffer.contributors.size === 1);
+          if (!this.webSeeds.onHashFailure(peer, index) && buffer.contributors.size === 1) this.swarm.strike(peer, true);
         }
+        this.smartBan.onFailed(index, buffer.data, buffer.blockFrom);
         return;
       }
       await store.writePiece(index, buffer.data);
       if (!this.running) return;
       this.have!.set(index);
       picker.onPieceVerified(index);
+      for (const liar of this.smartBan.onVerified(index, buffer.data)) this.swarm.ban(liar, 'sent a block that failed the hash check');
       for (const session of this.swarm.sessions.values()) session.announceHave(index);
       this.emit('piece', index);
       this.markDirty();
