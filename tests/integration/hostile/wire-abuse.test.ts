@@ -4,7 +4,7 @@
  * an honest seeder is in the same swarm and the download must still finish byte-identical.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeHaveAll, encodePiece, encodeUnchoke } from '../../../src/engine/wire/message-encoder.js';
+import { encodeHaveAll, encodePiece } from '../../../src/engine/wire/message-encoder.js';
 import { encodeHandshake } from '../../../src/engine/wire/handshake.js';
 import { DEFAULT_WIRE_LIMITS } from '../../../src/engine/wire/limits.js';
 import { parseTorrent } from '../../../src/engine/metainfo/index.js';
