@@ -60,6 +60,8 @@ export interface Swarm {
   clock: FastClock;
   bytes: Uint8Array;
   seeder: Client;
+  /** The seeder's torrent (already seeding). */
+  seeding: Torrent;
   leecher: Client;
   leecherPlatform: MemoryPlatform;
   close(): Promise<void>;
@@ -73,7 +75,8 @@ export async function startSwarm(): Promise<Swarm> {
   const seedPlatform = createMemoryPlatform(hub, SEEDER.host);
   await (await seedPlatform.openStorage('seed')).write(NAME, 0, DATA);
   const seeder = await Client.create({ platform: seedPlatform, port: SEEDER.port, clock, ...CLIENT_DEFAULTS });
-  await whenDone(await seeder.add({ kind: 'torrent', bytes }, { destination: 'seed' }));
+  const seeding = await seeder.add({ kind: 'torrent', bytes }, { destination: 'seed' });
+  await whenDone(seeding);
   const leecherPlatform = createMemoryPlatform(hub, '10.0.2.1');
   const leecher = await Client.create({ platform: leecherPlatform, port: 7100, clock, ...CLIENT_DEFAULTS });
   return {
@@ -81,6 +84,7 @@ export async function startSwarm(): Promise<Swarm> {
     clock,
     bytes,
     seeder,
+    seeding,
     leecher,
     leecherPlatform,
     close: async () => {
