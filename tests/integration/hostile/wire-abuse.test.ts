@@ -4,7 +4,7 @@
  * an honest seeder is in the same swarm and the download must still finish byte-identical.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeHaveAll, encodePiece } from '../../../src/engine/wire/message-encoder.js';
+import { encodeHaveAll, encodePiece, encodeUnchoke } from '../../../src/engine/wire/message-encoder.js';
 import { encodeHandshake } from '../../../src/engine/wire/handshake.js';
 import { DEFAULT_WIRE_LIMITS } from '../../../src/engine/wire/limits.js';
 import { parseTorrent } from '../../../src/engine/metainfo/index.js';
@@ -112,6 +112,43 @@ describe('hostile peers: wire abuse', () => {
     const max = sampler.stop();
     expect(max.parserBuffered).toBeGreaterThan(0);
     expect(max.parserBuffered).toBeLessThanOrEqual(declared);
+  });
+
+  it('a slowloris answering requests one byte per second is snubbed; its requests go to the seeder', async () => {
+    swarm = await startSwarm();
+    let dripped = 0;
+    // Unchokes, claims everything, and answers the first request one byte per engine second.
+    await hostilePeer(swarm.hub, HOSTILE.host, HOSTILE.port, {
+      fast: false,
+      onConnect(conn) {
+        conn.send(encodeHaveAll());
+        conn.send(encodeUnchoke());
+      },
+      onMessage(conn, m) {
+        if (m.type !== 'request' || dripped > 0) return;
+        const answer = encodePiece(m.index, m.begin, new Uint8Array(m.length));
+        const drip = setInterval(() => {
+          if (conn.closed || dripped >= answer.length) return clearInterval(drip);
+          conn.send(answer.subarray(dripped, dripped + 1));
+          dripped++;
+        }, 20); // 20 ms real = 1 s of engine time
+      },
+    });
+    const torrent = await swarm.leecher.add({ kind: 'torrent', bytes: swarm.bytes }, { destination: 'down', peers: [HOSTILE] });
+    await until(() => dripped > 0, 'the first dripped byte');
+    const startedAt = swarm.clock.now();
+    const sampler = sampleCounters(torrent, HOSTILE_KEY);
+    await until(() => (torrent.peerStats().find((p) => p.address === HOSTILE_KEY)?.flags ?? '').includes('S'), 'the slowloris to be snubbed');
+    expect(swarm.clock.now() - startedAt).toBeGreaterThanOrEqual(30_000);
+    expect(sessionCounters(torrent).find((c) => c.address === HOSTILE_KEY)?.outstanding).toBe(0);
+    torrent.onPexPeers([SEEDER]);
+    await whenDone(torrent);
+    const max = sampler.stop();
+    await expectDownloaded(swarm.leecherPlatform);
+    // It kept the connection alive byte by byte, but never held more than one message's bytes.
+    expect(dripped).toBeGreaterThan(30);
+    expect(max.parserBuffered).toBeGreaterThan(0);
+    expect(max.parserBuffered).toBeLessThanOrEqual(16384 + 13);
   });
 
   it('a handshake sent one byte per second is cut off by the handshake timeout', async () => {
