@@ -38,7 +38,7 @@ const SEEDER_KEY = `${SEEDER.host}:${SEEDER.port}`;
 /** Our ut_metadata id (what peers must use when sending to us). */
 const OUR_UT_METADATA = 1;
 
-describe('hostile peers: lies', () => {
+describe('hostile peers: lies', { timeout: 60_000 }, () => {
   it('a peer that slips one bad block into each piece is found by the smart ban; the seeder is kept', async () => {
     swarm = await startSwarm();
     let garbageSent = 0;
@@ -128,7 +128,7 @@ describe('hostile peers: lies', () => {
   });
 });
 
-describe('hostile peers: lying metadata (magnet links)', () => {
+describe('hostile peers: lying metadata (magnet links)', { timeout: 60_000 }, () => {
   /** A torrent whose info dict spans four ut_metadata pieces (an extra key pads it). */
   function bigInfoTorrent(bytes: Uint8Array): Uint8Array {
     const top = decode(bytes) as BDict;

@@ -21,7 +21,7 @@ afterEach(async () => {
 const FLOODER = '10.0.0.99';
 const FLOOD = 5000;
 
-describe('hostile peers: request flood', () => {
+describe('hostile peers: request flood', { timeout: 60_000 }, () => {
   it(`${FLOOD} REQUESTs at a time: the queue stays capped, the rest are rejected, an honest leecher still finishes`, async () => {
     swarm = await startSwarm();
     const meta = parseTorrent(swarm.bytes);
