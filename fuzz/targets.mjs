@@ -10,9 +10,11 @@
  * and any input that runs past its time budget) as a crash.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 
 const ROOT = new URL('../build/src/', import.meta.url);
+if (!existsSync(new URL('engine/bencode/index.js', ROOT))) throw new Error('fuzz: build/ is missing; run `npm run build:node` first');
 const load = (path) => import(new URL(path, ROOT).href);
 
 const { TorrentError } = await load('engine/util/errors.js');
