@@ -104,7 +104,9 @@ function parseQuery(t: Uint8Array, top: BDict, limits: DhtLimits): KrpcQuery | n
       const impliedPort = implied !== undefined && implied !== 0;
       // BEP 5: with implied_port set the port argument is ignored (and may be absent).
       if (!impliedPort && (typeof port !== 'number' || port < 1 || port > 0xffff)) return null;
-      return { ...base, method: 'announce_peer', infoHash, token, impliedPort, ...(typeof port === 'number' ? { port } : {}) };
+      // With implied_port the port argument is ignored, but a value out of range is not passed on.
+      const validPort = typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 0xffff;
+      return { ...base, method: 'announce_peer', infoHash, token, impliedPort, ...(validPort ? { port } : {}) };
     }
     default:
       return base;

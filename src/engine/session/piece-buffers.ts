@@ -8,6 +8,8 @@ export interface PieceBuffer {
   data: Uint8Array;
   /** Peers (address:port) that sent blocks of this piece: suspects if the hash fails. */
   readonly contributors: Set<string>;
+  /** Who sent each block (begin → peer): the smart ban's evidence if the hash fails. */
+  readonly blockFrom: Map<number, string>;
 }
 
 /**
@@ -30,12 +32,13 @@ export class PieceBuffers {
     if (!buffer) {
       const length = this.pieceLength(index);
       const spare = this.pool.length > 0 && this.pool[this.pool.length - 1]!.length === length ? this.pool.pop()! : new Uint8Array(length);
-      buffer = { index, data: spare, contributors: new Set() };
+      buffer = { index, data: spare, contributors: new Set(), blockFrom: new Map() };
       this.buffers.set(index, buffer);
       this.heldBytes += length;
     }
     buffer.data.set(block, begin);
     buffer.contributors.add(from);
+    buffer.blockFrom.set(begin, from);
   }
 
   /** Hand over a finished piece; it is no longer held here. */

@@ -20,7 +20,7 @@ export interface PieceFlowHost {
 
 /**
  * Where completed pieces go, from peers and web seeds alike: hash and write (TorrentPieces),
- * then HAVE to every peer, or strikes against the peers that sent a bad piece; and requests
+ * then HAVE to every peer, or bans for the peers that sent bad blocks (smart ban); and requests
  * resume when the disk catches up.
  */
 export class PieceFlow {
@@ -39,10 +39,13 @@ export class PieceFlow {
         }
       });
       if (outcome.kind === 'failed') {
+        // A sole contributor is banned at once; with several, the smart ban waits for the piece
+        // to pass and then bans whoever sent a block that differs (swarm/smart-ban.ts).
         for (const peer of outcome.contributors) {
-          if (!host.webSeeds.onHashFailure(peer, index)) host.swarm.strike(peer, outcome.contributors.size === 1);
+          if (!host.webSeeds.onHashFailure(peer, index) && outcome.contributors.size === 1) host.swarm.strike(peer, true);
         }
       } else if (outcome.kind === 'verified') {
+        for (const liar of outcome.liars) host.swarm.ban(liar, 'sent a block that failed the hash check');
         for (const session of host.swarm.sessions.values()) session.announceHave(index);
         host.onVerified(index);
       }

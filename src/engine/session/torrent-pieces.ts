@@ -1,4 +1,5 @@
 import type { FileStorage, Hasher } from '../../platform/interfaces/index.js';
+import { SmartBan } from '../swarm/smart-ban.js';
 import type { TorrentMeta } from '../metainfo/index.js';
 import { PieceStore } from '../storage/piece-store.js';
 import { Bitfield } from '../swarm/bitfield.js';
@@ -18,7 +19,8 @@ const MAX_PENDING_WRITE_BYTES = 32 * 1024 * 1024;
 
 /** What became of a completed piece. */
 export type PieceOutcome =
-  | { kind: 'verified' }
+  /** `liars`: peers the smart ban caught (their earlier blocks of this piece differ). */
+  | { kind: 'verified'; liars: readonly string[] }
   | { kind: 'failed'; contributors: ReadonlySet<string> }
   | { kind: 'gone' };
 
@@ -28,6 +30,8 @@ export type PieceOutcome =
  * and write of each completed piece. Knows nothing of peers or trackers.
  */
 export class TorrentPieces {
+  /** Who sent the bad blocks of a failed piece, decided when the piece passes. */
+  private readonly smartBan = new SmartBan();
   readonly meta: TorrentMeta;
   readonly store: PieceStore;
   readonly have: Bitfield;
@@ -119,13 +123,14 @@ export class TorrentPieces {
       if (!checked.ok) {
         picker.onPieceFailed(index);
         this.hashFailures++;
+        this.smartBan.onFailed(index, buffer.data, buffer.blockFrom);
         return { kind: 'failed', contributors: buffer.contributors };
       }
       await this.store.writePiece(index, buffer.data);
       if (!stillWanted()) return { kind: 'gone' };
       this.have.set(index);
       picker.onPieceVerified(index);
-      return { kind: 'verified' };
+      return { kind: 'verified', liars: this.smartBan.onVerified(index, buffer.data) };
     } catch (error) {
       picker.onPieceFailed(index);
       throw error;

@@ -113,6 +113,10 @@ export class Torrent extends Emitter<TorrentEvents> {
   get isPrivate(): boolean {
     return this.meta?.private ?? false;
   }
+  /** Peers a caller names (like the CLI's `--peer`): dialed with source 'manual'. */
+  addPeers(peers: { host: string; port: number }[]): void {
+    this.network?.addPeers(peers, 'manual');
+  }
   /** Peers found by local service discovery (BEP 14); never for private torrents (BEP 27). */
   addLocalPeers(peers: { host: string; port: number }[]): void {
     if (!this.isPrivate) this.network?.addPeers(peers, 'lsd');
