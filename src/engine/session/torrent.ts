@@ -27,6 +27,7 @@ import { TorrentRateGate, type Bucket } from './rate-gate.js';
 import { checkExistingData } from './data-check.js';
 import { buildStats } from './torrent-stats.js';
 import { filePrioritiesToPieces } from './file-priorities.js';
+import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
 import {
   PRIORITY_NORMAL,
   PRIORITY_SKIP,
@@ -244,6 +245,36 @@ export class Torrent extends Emitter<TorrentEvents> implements TorrentContext {
     this.filePriorities[fileIndex] = priority;
     this.applyPriorities();
     this.markDirty();
+  }
+
+  /** Several files at once: the piece priorities are recomputed once. */
+  setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
+    const count = this.meta?.files.length ?? 0;
+    for (const c of changes) {
+      if (!Number.isInteger(c.index) || c.index < 0 || c.index >= count) throw new TorrentError('usage', `no file ${c.index} in this torrent`);
+      if (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > 7) throw new TorrentError('usage', `file priority must be 0..7, not ${c.priority}`);
+    }
+    for (const c of changes) this.filePriorities[c.index] = c.priority;
+    this.applyPriorities();
+    this.markDirty();
+  }
+
+  /** A tracker the user added (a new last tier); announced to at once when running. */
+  addTracker(url: string): void {
+    const added = addTrackerToTiers(this.trackers, url);
+    this.announcer?.addTracker(added);
+    this.markDirty();
+  }
+
+  removeTracker(url: string): void {
+    if (!removeTrackerFromTiers(this.trackers, url)) throw new TorrentError('usage', 'That tracker is not listed.');
+    this.announcer?.removeTracker(url);
+    this.markDirty();
+  }
+
+  /** The verified pieces as a BEP 3 bitfield (high bit first); undefined before metadata. */
+  pieceBitfield(): Uint8Array | undefined {
+    return this.have?.toBytes();
   }
 
   stats(): TorrentStats {
