@@ -42,10 +42,13 @@ export type Command =
   /** Validated and stored by the service worker; the engine restarts with them (settings.ts). */
   | { type: 'setNetworkSettings'; input: NetworkSettingsInput }
   /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
-  | { type: 'watchPeers'; infoHash: string | null };
+  | { type: 'watchPeers'; infoHash: string | null }
+  | DashboardCommand;
 
 export type CommandResult =
   | { ok: true; infoHash?: string }
+  /** Answer to `preview` (dashboard block below). */
+  | { ok: true; preview: AddPreview }
   | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField, string>> };
 
 // --- state ---------------------------------------------------------------------------------
@@ -82,6 +85,8 @@ export interface Snapshot {
   networkSettings?: NetworkSettings;
   /** Peers of the torrents some page watches (`watchPeers`), by infohash. */
   peers?: Record<string, PeerView[]>;
+  /** Totals, and details of the watched torrents (dashboard block below). */
+  dashboard?: DashboardData;
 }
 
 /** One connected peer as the dashboard shows it (derived from the engine's PeerStats). */
@@ -138,7 +143,7 @@ export type WorkerToOffscreen =
 export type OffscreenToWorker =
   | { type: 'hello' }
   | { type: 'result'; id: number; result: CommandResult }
-  | { type: 'torrents'; torrents: TorrentRow[]; peers?: Record<string, PeerView[]> }
+  | { type: 'torrents'; torrents: TorrentRow[]; peers?: Record<string, PeerView[]>; dashboard?: DashboardData }
   | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
   | { type: 'keepalive' };
 
@@ -146,7 +151,7 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type);
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type);
 }
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
@@ -156,4 +161,85 @@ function isNetworkCommandType(type: unknown): boolean {
 
 export function hasType<T extends { type: string }>(value: unknown): value is T {
   return !!value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
+
+// --- dashboard (side panel): file choice, trackers, totals, details of the watched torrent -------
+
+/**
+ * Commands of the dashboard. The torrent a page watches (`watchPeers`) is the one whose details
+ * (piece map, speed history, trackers with wall-clock times) travel in `Snapshot.dashboard`.
+ */
+export type DashboardCommand =
+  /** Parses a .torrent (bytes or URL) without adding it: name, size and files for the add dialog. */
+  | { type: 'preview'; source: AddSource }
+  /**
+   * Adds with a file choice: `files` are the indexes to download (others skipped), or
+   * 'choose-later' (a magnet: nothing is downloaded until `setFilePriorities` once metadata arrived).
+   */
+  | { type: 'addWithFiles'; source: AddSource; files: number[] | 'choose-later'; paused?: boolean }
+  /** Priorities 0 (skip) .. 7 (high); 4 is normal. */
+  | { type: 'setFilePriorities'; infoHash: string; files: { index: number; priority: number }[] }
+  | { type: 'addTracker'; infoHash: string; url: string }
+  | { type: 'removeTracker'; infoHash: string; url: string };
+
+export function isDashboardCommandType(type: unknown): boolean {
+  return type === 'preview' || type === 'addWithFiles' || type === 'setFilePriorities' || type === 'addTracker' || type === 'removeTracker';
+}
+
+/** What the add dialog shows before anything is added. `files` is null for a magnet (no metadata yet). */
+export interface AddPreview {
+  infoHash: string;
+  name: string;
+  totalLength: number;
+  files: { index: number; path: string; length: number }[] | null;
+}
+
+/** Sums over all torrents, computed by the offscreen document. */
+export interface DashboardTotals {
+  downloadRate: number;
+  uploadRate: number;
+  downloaded: number;
+  uploaded: number;
+  /** uploaded / downloaded over all torrents (0 before anything was downloaded). */
+  ratio: number;
+  count: number;
+  /** Torrents per state. */
+  states: Record<string, number>;
+}
+
+/** A tracker as the Trackers tab shows it: announce times as wall-clock ms since the epoch. */
+export interface TrackerView {
+  url: string;
+  tier: number;
+  state: 'idle' | 'announcing' | 'working' | 'error' | 'disabled';
+  lastAnnounceAt?: number;
+  nextAnnounceAt?: number;
+  seeders?: number;
+  leechers?: number;
+  peersReceived: number;
+  error?: string;
+  warning?: string;
+}
+
+/** Rates sampled every `intervalMs`, oldest first; the last sample is at `endAt` (epoch ms). */
+export interface SpeedHistoryView {
+  intervalMs: number;
+  endAt: number;
+  down: number[];
+  up: number[];
+}
+
+/** Details of one watched torrent. */
+export interface TorrentDetail {
+  /** Verified pieces, BEP 3 bitfield bytes (high bit first) in base64; '' before metadata. */
+  pieces: string;
+  pieceCount: number;
+  trackers: TrackerView[];
+  speed: SpeedHistoryView;
+}
+
+export interface DashboardData {
+  totals: DashboardTotals;
+  /** By infohash, for the watched torrents only. */
+  details?: Record<string, TorrentDetail>;
 }

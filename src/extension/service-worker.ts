@@ -88,7 +88,10 @@ function onOffscreenConnect(port: chrome.runtime.Port): void {
 function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorker): void {
   switch (message.type) {
     case 'torrents':
-      broadcast({ type: 'snapshot', snapshot: { torrents: message.torrents, host: native.current.host, starting: false, ...networkFields(message.peers) } });
+      broadcast({
+        type: 'snapshot',
+        snapshot: { torrents: message.torrents, host: native.current.host, starting: false, ...networkFields(message.peers), ...(message.dashboard ? { dashboard: message.dashboard } : {}) },
+      });
       return;
     case 'result': {
       const p = pending.get(message.id);

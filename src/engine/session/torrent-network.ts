@@ -116,6 +116,14 @@ export class TorrentNetwork {
     this.stopLookup = undefined;
   }
 
+  /** A tracker the user added or removed (the ledger keeps the list; the announcer acts on it). */
+  addTracker(url: string): void {
+    this.announcer?.addTracker(url);
+  }
+  removeTracker(url: string): void {
+    this.announcer?.removeTracker(url);
+  }
+
   trackerStatus(): TrackerStatus[] | undefined {
     return this.announcer?.status();
   }

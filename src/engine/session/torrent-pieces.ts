@@ -86,6 +86,16 @@ export class TorrentPieces {
     this.applyPriorities();
   }
 
+  /** Several files at once: the piece priorities are recomputed once. */
+  setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
+    for (const c of changes) {
+      if (!Number.isInteger(c.index) || c.index < 0 || c.index >= this.meta.files.length) throw new TorrentError('usage', `no file ${c.index} in this torrent`);
+      if (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > 7) throw new TorrentError('usage', `file priority must be 0..7, not ${c.priority}`);
+    }
+    for (const c of changes) this.filePriorities[c.index] = c.priority;
+    this.applyPriorities();
+  }
+
   private applyPriorities(): void {
     this.picker?.setPiecePriorities(filePrioritiesToPieces(this.meta, this.store.map, this.filePriorities));
   }

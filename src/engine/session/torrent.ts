@@ -21,6 +21,7 @@ import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
 import { TorrentLedger } from './torrent-ledger.js';
+import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
 import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
 export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
@@ -213,6 +214,31 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.pieces.setFilePriority(fileIndex, priority);
     this.afterPriorities();
     this.markDirty();
+  }
+
+  /** Several files at once: the piece priorities are recomputed once. */
+  setFilePriorities(changes: readonly { index: number; priority: FilePriority }[]): void {
+    if (!this.pieces) throw new TorrentError('usage', 'the file list is not known yet (no metadata)');
+    this.pieces.setFilePriorities(changes);
+    this.afterPriorities();
+    this.markDirty();
+  }
+
+  /** A tracker the user added (a new last tier); announced to at once when running. */
+  addTracker(url: string): void {
+    this.network?.addTracker(addTrackerToTiers(this.ledger.trackers, url));
+    this.markDirty();
+  }
+
+  removeTracker(url: string): void {
+    if (!removeTrackerFromTiers(this.ledger.trackers, url)) throw new TorrentError('usage', 'That tracker is not listed.');
+    this.network?.removeTracker(url);
+    this.markDirty();
+  }
+
+  /** The verified pieces as a BEP 3 bitfield (high bit first); undefined before metadata. */
+  pieceBitfield(): Uint8Array | undefined {
+    return this.have?.toBytes();
   }
 
   /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */

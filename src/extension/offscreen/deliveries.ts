@@ -64,10 +64,9 @@ export class Deliveries {
     try {
       if (await this.deps.saved.isDelivered(hex)) return void this.busy.delete(hex);
       const files = torrent.stats().files.filter((f) => f.priority !== 0);
-      if (files.length === 0) {
-        await this.deps.saved.markDelivered(hex);
-        return void this.busy.delete(hex);
-      }
+      // Nothing wanted (every file skipped, or a magnet whose files the user has yet to choose):
+      // nothing to deliver now, and not marked, so the files chosen later are delivered.
+      if (files.length === 0) return void this.busy.delete(hex);
       const setting = await (this.deps.loadSetting ?? loadDeliverySetting)();
       if (setting.mode === 'folder' && setting.folder) await this.toFolder(torrent, setting.folder, files);
       else await this.toDownloads(torrent, files);

@@ -6,14 +6,16 @@
  */
 import { Client } from '../../engine/session/client.js';
 import type { Torrent } from '../../engine/session/torrent.js';
-import type { TorrentStats } from '../../engine/session/types.js';
+import type { AddTorrentOptions, TorrentStats } from '../../engine/session/types.js';
 import { ResumeStore } from '../../engine/storage/resume-store.js';
 import { errorMessage, TorrentError } from '../../engine/util/errors.js';
 import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
-import type { Command, CommandResult, HostStatus, PeerView, RelayInfo } from '../messages.js';
+import { isDashboardCommandType, type Command, type CommandResult, type DashboardCommand, type HostStatus, type PeerView, type RelayInfo } from '../messages.js';
 import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
 import { parseAddSource } from './add-source.js';
+import { runDashboardCommand } from './dashboard-commands.js';
+import type { DetailSource } from './dashboard-data.js';
 import type { Deliveries } from './deliveries.js';
 import { listSaved, savedStats } from './saved-list.js';
 import type { SavedTorrents } from './saved-torrents.js';
@@ -29,6 +31,9 @@ export const ENGINE_LIMITS = {
   relayRetryMs: 1_000,
   relayRetryMaxMs: 15_000,
 } as const;
+
+/** The dashboard's add dialog: which files, and whether to start paused. */
+type AddOptions = Pick<AddTorrentOptions, 'selectedFiles' | 'paused'>;
 
 export interface EngineDeps {
   platform: BrowserPlatform;
@@ -115,6 +120,14 @@ export class EngineSession {
     return out;
   }
 
+  /** What the dashboard's detail tabs need of one torrent (undefined: not listed). */
+  detail(hex: string, listed: readonly TorrentStats[]): DetailSource | undefined {
+    const torrent = this.client?.get(hex);
+    if (torrent) return { stats: torrent.stats(), bitfield: torrent.pieceBitfield() };
+    const stats = listed.find((t) => t.infoHash === hex);
+    return stats ? { stats, bitfield: undefined } : undefined;
+  }
+
   stats(): TorrentStats[] {
     const live = this.client ? this.client.list().map((t) => t.stats()) : [];
     const liveSet = new Set(live.map((t) => t.infoHash));
@@ -123,6 +136,14 @@ export class EngineSession {
 
   async run(command: Command): Promise<CommandResult> {
     try {
+      if (isDashboardCommandType(command.type)) {
+        return await runDashboardCommand(command as DashboardCommand, {
+          http: this.deps.platform.http,
+          need: (hex) => this.need(hex),
+          add: (source, options) => this.add(source, options),
+          changed: () => this.deps.changed(),
+        });
+      }
       switch (command.type) {
         case 'add':
           return await this.add(command.source);
@@ -147,6 +168,8 @@ export class EngineSession {
         case 'setNetworkSettings':
         case 'watchPeers':
           return { ok: false, error: `${command.type} is handled by the service worker` };
+        default:
+          return { ok: false, error: 'unknown command' };
       }
     } catch (error) {
       return { ok: false, error: errorMessage(error) };
@@ -155,13 +178,13 @@ export class EngineSession {
 
   // --- commands -------------------------------------------------------------------------------
 
-  private async add(input: Parameters<typeof parseAddSource>[0]): Promise<CommandResult> {
+  private async add(input: Parameters<typeof parseAddSource>[0], options: AddOptions = {}): Promise<CommandResult> {
     const parsed = await parseAddSource(input, this.deps.platform.http);
     // Kept before starting: nothing the user added is lost, whatever happens next.
     if (!(await this.deps.saved.load(parsed.infoHash))) await this.deps.saved.save(parsed.infoHash, parsed.source);
     if (this.client) {
       try {
-        await this.addOnce(this.client, parsed.infoHash, parsed.source);
+        await this.addOnce(this.client, parsed.infoHash, parsed.source, options);
       } catch (error) {
         this.startErrors.set(parsed.infoHash, errorMessage(error));
       }
@@ -235,12 +258,12 @@ export class EngineSession {
     this.deps.changed();
   }
 
-  private addOnce(client: Client, hex: string, source: Parameters<Client['add']>[0]): Promise<Torrent> {
+  private addOnce(client: Client, hex: string, source: Parameters<Client['add']>[0], options: AddOptions = {}): Promise<Torrent> {
     const existing = client.get(hex);
     if (existing) return Promise.resolve(existing);
     let adding = this.adding.get(hex);
     if (!adding) {
-      adding = client.add(source, { destination: destinationOf(hex) }).finally(() => this.adding.delete(hex));
+      adding = client.add(source, { ...options, destination: destinationOf(hex) }).finally(() => this.adding.delete(hex));
       this.adding.set(hex, adding);
     }
     return adding;

@@ -6,7 +6,9 @@
  */
 import { createBrowserPlatform } from '../../platform/browser/index.js';
 import { errorMessage } from '../../engine/util/errors.js';
-import type { WorkerToOffscreen } from '../messages.js';
+import type { TorrentDetail, WorkerToOffscreen } from '../messages.js';
+import { torrentDetail, totalsOf } from './dashboard-data.js';
+import { SpeedHistory } from './speed-history.js';
 import { Deliveries } from './deliveries.js';
 import { EngineSession } from './engine-session.js';
 import { SavedTorrents } from './saved-torrents.js';
@@ -25,10 +27,21 @@ async function main(): Promise<void> {
   const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon() });
   /** Torrents whose peers some page shows: only those travel in the snapshot. */
   let watchedPeers: string[] = [];
+  const history = new SpeedHistory();
   const publisher = new SnapshotPublisher(
     () => (engine?.stats() ?? []).map((t) => deliveries.decorate(t)),
-    (torrents, peers) => send({ type: 'torrents', torrents, ...(peers ? { peers } : {}) }),
+    (torrents, peers, dashboard) => send({ type: 'torrents', torrents, ...(peers ? { peers } : {}), ...(dashboard ? { dashboard } : {}) }),
     () => engine?.peers(watchedPeers),
+    (torrents) => {
+      // The watched torrent (peers view) is the one the dashboard details: only its details travel.
+      history.record(Date.now(), torrents);
+      const details: Record<string, TorrentDetail> = {};
+      for (const hex of watchedPeers) {
+        const source = engine?.detail(hex, torrents);
+        if (source) details[hex] = torrentDetail(source, history, performance.now(), Date.now());
+      }
+      return { totals: totalsOf(torrents), ...(watchedPeers.length > 0 ? { details } : {}) };
+    },
   );
   engine = new EngineSession({
     platform,

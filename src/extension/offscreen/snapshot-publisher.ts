@@ -3,7 +3,7 @@
  * nothing does (an idle list costs one comparison per tick).
  */
 import type { TorrentStats } from '../../engine/session/types.js';
-import type { PeerView } from '../messages.js';
+import type { DashboardData, PeerView } from '../messages.js';
 
 type PeersByTorrent = Record<string, PeerView[]>;
 
@@ -21,9 +21,11 @@ export class SnapshotPublisher {
 
   constructor(
     private readonly build: () => TorrentStats[],
-    private readonly send: (torrents: TorrentStats[], peers?: PeersByTorrent) => boolean,
+    private readonly send: (torrents: TorrentStats[], peers?: PeersByTorrent, dashboard?: DashboardData) => boolean,
     /** Peers of the torrents pages watch (undefined: none); kept out of the list otherwise. */
     private readonly buildPeers: () => PeersByTorrent | undefined = () => undefined,
+    /** Totals and the watched torrents' details, from the list just built. */
+    private readonly buildDashboard: (torrents: TorrentStats[]) => DashboardData | undefined = () => undefined,
   ) {
     this.ticker = setInterval(() => this.publish(false), PUBLISH_LIMITS.tickMs);
   }
@@ -50,8 +52,9 @@ export class SnapshotPublisher {
   private publish(force: boolean): void {
     const torrents = this.build();
     const peers = this.buildPeers();
-    const text = JSON.stringify([torrents, peers]);
+    const dashboard = this.buildDashboard(torrents);
+    const text = JSON.stringify([torrents, peers, dashboard]);
     if (!force && text === this.last) return;
-    if (this.send(torrents, peers)) this.last = text;
+    if (this.send(torrents, peers, dashboard)) this.last = text;
   }
 }

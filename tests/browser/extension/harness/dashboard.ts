@@ -1,4 +1,4 @@
-// Reading the dashboard's peers view and driving the options page's network settings, the way
+// Driving the dashboard (list selection, details tabs, peers view) and the options page's network settings, the way
 // a user does: by labels and visible controls.
 import type { Page } from 'puppeteer';
 
@@ -10,10 +10,28 @@ export interface PeerRowView {
   cells: string[];
 }
 
+/** Selects the torrent in the dashboard's list (filtering by its infohash) and opens Details › Peers. */
 export async function showPeersOf(page: Page, infoHash: string): Promise<void> {
-  const select = await page.waitForSelector('::-p-aria(Show peers of)', { timeout: 10_000 });
-  await page.waitForFunction((hex: string) => !!document.querySelector(`#peers-of option[value="${hex}"]`), { timeout: 30_000 }, infoHash);
-  await select!.select(infoHash);
+  await selectTorrent(page, infoHash);
+  await openTab(page, 'Peers');
+}
+
+/** Shows only this torrent in the list (the name filter takes an infohash) and clicks its row. */
+export async function selectTorrent(page: Page, infoHash: string): Promise<void> {
+  const filter = await page.waitForSelector('::-p-aria(Filter by name)', { timeout: 10_000 });
+  await filter!.click({ clickCount: 3 });
+  await filter!.type(infoHash);
+  const row = await page.waitForSelector(`li.torrent[data-infohash="${infoHash}"]`, { timeout: 30_000 });
+  await row!.click();
+  await page.waitForSelector(`section.details[data-infohash="${infoHash}"]`, { timeout: 10_000 });
+  // The whole list again; the selection (and its details) stay.
+  await filter!.click({ clickCount: 3 });
+  await page.keyboard.press('Backspace');
+}
+
+export async function openTab(page: Page, tab: 'General' | 'Files' | 'Peers' | 'Trackers' | 'Pieces' | 'Speed'): Promise<void> {
+  await page.click(`#tab-${tab}`);
+  await page.waitForSelector(`.tab-panel[data-tab="${tab}"]`, { timeout: 5_000 });
 }
 
 export async function peerRows(page: Page): Promise<PeerRowView[]> {

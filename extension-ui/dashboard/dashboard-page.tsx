@@ -1,0 +1,149 @@
+/**
+ * The side-panel dashboard (also a tab at chrome-extension://<id>/extension-ui/dashboard.html):
+ * totals, the torrent list (virtualized, sort, filter, multi-select, actions), the selected
+ * torrent's details in tabs, and the add dialog (also opened by dropping .torrent files).
+ * Renders the engine's snapshots as they come; never computes torrent state.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { AddSource, Command, Snapshot } from '../../src/extension/messages.js';
+import { AddForm } from '../popup/add-form.js';
+import { useEngine } from '../popup/engine-link.js';
+import { HostBanner } from '../popup/host-banner.js';
+import { mount } from '../popup/mount.js';
+import { AddDialog, torrentFileSource } from './add-dialog.js';
+import { Details } from './details.js';
+import { ListTools } from './list-tools.js';
+import { RemoveDialog } from './remove-dialog.js';
+import { EMPTY_SELECTION, pruneSelection, type Selection } from './selection.js';
+import { TorrentTable } from './torrent-table.js';
+import { TotalsBar } from './totals-bar.js';
+import { filterTorrents, sortTorrents, type SortDir, type SortKey, type StateFilter } from './torrent-query.js';
+import './dashboard.css';
+
+declare global {
+  interface Window {
+    /**
+     * Renders a given snapshot instead of the engine's (null: back to the engine's). For tests
+     * and screenshots (a list of 1,000 torrents without 1,000 torrents); this page only.
+     */
+    torrentEdgeDashboard?: { show(snapshot: Snapshot | null): void };
+  }
+}
+
+function isTorrentFile(file: File): boolean {
+  return /\.torrent$/i.test(file.name) || file.type === 'application/x-bittorrent';
+}
+
+function Dashboard() {
+  const engine = useEngine();
+  const [injected, setInjected] = useState<Snapshot | null>(null);
+  useEffect(() => {
+    window.torrentEdgeDashboard = { show: setInjected };
+  }, []);
+  const snapshot = injected ?? engine.snapshot;
+  const send = engine.send;
+
+  const [filter, setFilter] = useState<StateFilter>('all');
+  const [text, setText] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'addedAt', dir: 'asc' });
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const [removing, setRemoving] = useState<string[]>([]);
+  const [adding, setAdding] = useState<{ open: boolean; initial: AddSource | null }>({ open: false, initial: null });
+  const [dragging, setDragging] = useState(false);
+  const [dropMessage, setDropMessage] = useState('');
+
+  const rows = useMemo(() => sortTorrents(filterTorrents(snapshot.torrents, filter, text), sort.key, sort.dir), [snapshot.torrents, filter, text, sort]);
+  const byHash = useMemo(() => new Map(snapshot.torrents.map((t) => [t.infoHash, t])), [snapshot.torrents]);
+  useEffect(() => {
+    const pruned = pruneSelection(selection, new Set(byHash.keys()));
+    if (pruned !== selection) setSelection(pruned);
+  }, [byHash]);
+
+  const selected = [...selection.ids].map((id) => byHash.get(id)).filter((t) => t !== undefined);
+  const focused = selection.focus ? byHash.get(selection.focus) : selected.length === 1 ? selected[0] : undefined;
+  const all = (make: (infoHash: string) => Command): void => {
+    for (const t of selected) void send(make(t.infoHash));
+  };
+
+  const onSortColumn = (key: SortKey): void =>
+    setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' || key === 'eta' ? 'asc' : 'desc' }));
+
+  const onDrop = async (e: DragEvent): Promise<void> => {
+    e.preventDefault();
+    setDragging(false);
+    const files = Array.from(e.dataTransfer?.files ?? []).filter(isTorrentFile);
+    if (files.length === 0) return setDropMessage('Drop a .torrent file to add it.');
+    setDropMessage(files.length > 1 ? `Adding ${files[0]!.name}; drop the other ${files.length - 1} after it.` : '');
+    setAdding({ open: true, initial: await torrentFileSource(files[0]!) });
+  };
+  const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+
+  return (
+    <main
+      class="dash"
+      onDragEnter={(e) => {
+        if (hasFiles(e)) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragOver={(e) => {
+        if (hasFiles(e)) e.preventDefault();
+      }}
+      onDragLeave={(e) => {
+        if (!e.relatedTarget) setDragging(false);
+      }}
+      onDrop={(e) => void onDrop(e)}
+    >
+      <header class="dash-header">
+        <h1>TorrentEdge</h1>
+        <TotalsBar totals={snapshot.dashboard?.totals} />
+        <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
+          Add torrent…
+        </button>
+      </header>
+      <HostBanner host={snapshot.host} />
+      <AddForm send={send} />
+      <p role="status" class="muted drop-message">
+        {dropMessage}
+      </p>
+      <ListTools
+        filter={filter}
+        onFilter={setFilter}
+        text={text}
+        onText={setText}
+        sort={sort}
+        onSort={setSort}
+        selected={selected}
+        onPause={() => all((infoHash) => ({ type: 'pause', infoHash }))}
+        onResume={() => all((infoHash) => ({ type: 'resume', infoHash }))}
+        onRemove={() => setRemoving(selected.map((t) => t.infoHash))}
+      />
+      <TorrentTable
+        rows={rows}
+        selection={selection}
+        onSelection={setSelection}
+        sort={sort}
+        onSort={onSortColumn}
+        onRemove={() => setRemoving(selected.map((t) => t.infoHash))}
+        empty={snapshot.starting ? 'Loading torrents…' : snapshot.torrents.length === 0 ? 'No torrents yet. Add one, or drop a .torrent file here.' : 'No torrent matches the filter.'}
+      />
+      <Details torrent={focused} snapshot={snapshot} send={send} live={injected === null} />
+      <RemoveDialog
+        names={removing.map((id) => byHash.get(id)?.name ?? id)}
+        onAnswer={(answer) => {
+          if (answer) for (const infoHash of removing) void send({ type: 'remove', infoHash, deleteData: answer === 'delete' });
+          setRemoving([]);
+        }}
+      />
+      <AddDialog open={adding.open} initial={adding.initial} snapshot={snapshot} send={send} onClose={() => setAdding({ open: false, initial: null })} />
+      {dragging && (
+        <div class="drop-overlay" aria-hidden="true">
+          <span>Drop .torrent files to add them</span>
+        </div>
+      )}
+    </main>
+  );
+}
+
+mount(<Dashboard />);

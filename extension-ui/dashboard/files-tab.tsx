@@ -1,0 +1,146 @@
+/**
+ * Details › Files: the file tree with a checkbox per file and folder (unchecked = skipped), a
+ * priority per file (a folder's choice applies below it), per-file progress from the engine's
+ * verified bytes, and "Show" for files delivered to the Downloads folder. A change is sent at
+ * once and shown as pending until the next snapshot confirms it.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Command, CommandResult, TorrentRow } from '../../src/extension/messages.js';
+import { formatBytes, formatPercent } from '../popup/format.js';
+import { buildFileTree, checkState, visibleNodes, type TreeNode } from './file-tree.js';
+import { showDelivered } from './show-download.js';
+
+export const PRIORITIES: { value: number; label: string }[] = [
+  { value: 0, label: 'Skip' },
+  { value: 1, label: 'Low' },
+  { value: 4, label: 'Normal' },
+  { value: 7, label: 'High' },
+];
+
+function PrioritySelect(props: { value: number | 'mixed'; label: string; onChange(priority: number): void }) {
+  const known = props.value === 'mixed' || PRIORITIES.some((p) => p.value === props.value);
+  return (
+    <select aria-label={props.label} value={String(props.value)} onChange={(e) => props.onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
+      {props.value === 'mixed' && <option value="mixed">Mixed</option>}
+      {!known && <option value={String(props.value)}>Priority {props.value}</option>}
+      {PRIORITIES.map((p) => (
+        <option key={p.value} value={String(p.value)}>
+          {p.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Promise<CommandResult> }) {
+  const t = props.torrent;
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [pending, setPending] = useState<Map<number, number>>(new Map());
+  const [message, setMessage] = useState('');
+  const tree = useMemo(() => buildFileTree(t.files, t.name), [t.files, t.name]);
+  const engine = new Map(t.files.map((f) => [f.index, f.priority as number]));
+  // Pending changes the snapshot now confirms are dropped.
+  useEffect(() => {
+    if ([...pending].some(([i, p]) => engine.get(i) === p)) setPending(new Map([...pending].filter(([i, p]) => engine.get(i) !== p)));
+  }, [t.files]);
+  if (t.files.length === 0) return <p class="muted">The file list is known once the metadata arrives.</p>;
+
+  const priority = (i: number): number => pending.get(i) ?? engine.get(i) ?? 0;
+  const nodePriority = (n: TreeNode): number | 'mixed' => {
+    const first = priority(n.indexes[0]!);
+    return n.indexes.every((i) => priority(i) === first) ? first : 'mixed';
+  };
+
+  const apply = async (indexes: number[], value: number): Promise<void> => {
+    const next = new Map(pending);
+    for (const i of indexes) next.set(i, value);
+    setPending(next);
+    const result = await props.send({ type: 'setFilePriorities', infoHash: t.infoHash, files: indexes.map((index) => ({ index, priority: value })) });
+    if (!result.ok) {
+      setMessage(result.error);
+      setPending(new Map([...next].filter(([i]) => !indexes.includes(i))));
+    } else setMessage('');
+  };
+
+  const delivered = t.delivery?.target === 'downloads' && t.delivery.state === 'delivered';
+  const rows = visibleNodes(tree, collapsed);
+  return (
+    <div>
+      <p role="status" class="field-error">
+        {message}
+      </p>
+      <table class="grid files-table" aria-label="Files">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col" class="num">Size</th>
+            <th scope="col">Progress</th>
+            <th scope="col">Priority</th>
+            {delivered && (
+              <th scope="col">
+                <span class="visually-hidden">Show</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((n) => {
+            const state = checkState(n, (i) => priority(i) > 0);
+            const isOpen = !collapsed.has(n.key);
+            const fileProgress = n.length > 0 ? n.downloaded / n.length : 1;
+            return (
+              <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file ? n.file.index : undefined} data-path={n.file?.path} data-priority={n.file ? priority(n.file.index) : undefined}>
+                <td>
+                  <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
+                    {n.file ? (
+                      <span class="tree-toggle" aria-hidden="true" />
+                    ) : (
+                      <button
+                        type="button"
+                        class="tree-toggle"
+                        aria-expanded={isOpen ? 'true' : 'false'}
+                        aria-label={`${isOpen ? 'Collapse' : 'Expand'} folder ${n.name}`}
+                        onClick={() => {
+                          const next = new Set(collapsed);
+                          if (isOpen) next.add(n.key);
+                          else next.delete(n.key);
+                          setCollapsed(next);
+                        }}
+                      >
+                        {isOpen ? '▾' : '▸'}
+                      </button>
+                    )}
+                    <input
+                      type="checkbox"
+                      aria-label={`Download ${n.name}`}
+                      checked={state === 'all'}
+                      indeterminate={state === 'some'}
+                      onChange={() => void apply(n.indexes, state === 'all' ? 0 : 4)}
+                    />
+                    <span class="file-name">{n.name}</span>
+                  </span>
+                </td>
+                <td class="num">{formatBytes(n.length)}</td>
+                <td>
+                  <progress class="file-progress" max={1} value={fileProgress} aria-label={`Progress of ${n.name}`} /> {formatPercent(fileProgress)}
+                </td>
+                <td>
+                  <PrioritySelect value={nodePriority(n)} label={`Priority of ${n.name}`} onChange={(p) => void apply(n.indexes, p)} />
+                </td>
+                {delivered && (
+                  <td>
+                    {n.file && priority(n.file.index) > 0 && n.downloaded === n.length && (
+                      <button type="button" class="secondary" aria-label={`Show ${n.name} in its folder`} onClick={() => void showDelivered(n.file!.path).then((m) => setMessage(m ?? ''))}>
+                        Show
+                      </button>
+                    )}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

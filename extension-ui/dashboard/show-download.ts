@@ -1,0 +1,23 @@
+/// <reference types="chrome" />
+/**
+ * "Show the delivered file": finds the browser download that delivered it (the service worker
+ * saved it as `<name>` or `<name>/<path>` under Downloads) and asks Chromium to show it in the
+ * file manager. Resolves with a message when it cannot.
+ */
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A regex (RE2, as chrome.downloads takes it) matching `relative` at the end of an absolute path, any separator. */
+export function deliveredPathPattern(relative: string): string {
+  return `(^|[/\\\\])${relative.split('/').map(escapeRegex).join('[/\\\\]')}$`;
+}
+
+export async function showDelivered(relative: string): Promise<string | null> {
+  const found = await chrome.downloads.search({ filenameRegex: deliveredPathPattern(relative), state: 'complete', orderBy: ['-startTime'], limit: 1 });
+  const item = found[0];
+  if (!item) return 'That file is no longer in the browser’s download list.';
+  if (item.exists === false) return 'That file was moved or deleted from Downloads.';
+  chrome.downloads.show(item.id);
+  return null;
+}

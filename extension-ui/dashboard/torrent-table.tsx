@@ -1,0 +1,173 @@
+/**
+ * The torrent list: virtualized (fixed row height; only the rows in view, plus a few, are in the
+ * DOM), sortable by column, multi-select by mouse (click, Shift, Ctrl/Cmd) and keyboard (arrows,
+ * Page Up/Down, Home/End, Shift to extend, Ctrl+A, Delete to remove). Names are text, never markup.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { TorrentRow } from '../../src/extension/messages.js';
+import { formatBytes, formatEta, formatPercent, formatRate, stateLabel } from '../popup/format.js';
+import { clickRow, moveFocus, selectAll, type NavKey, type Selection } from './selection.js';
+import type { SortDir, SortKey } from './torrent-query.js';
+import { scrollToReveal, visibleWindow } from './virtual-window.js';
+
+export const ROW_HEIGHT = 36;
+
+const COLUMNS: { key: SortKey; label: string; num?: boolean }[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'size', label: 'Size', num: true },
+  { key: 'progress', label: 'Progress' },
+  { key: 'state', label: 'State' },
+  { key: 'downloadRate', label: 'Down', num: true },
+  { key: 'uploadRate', label: 'Up', num: true },
+  { key: 'eta', label: 'ETA', num: true },
+];
+
+export interface TorrentTableProps {
+  rows: TorrentRow[];
+  selection: Selection;
+  onSelection(selection: Selection): void;
+  sort: { key: SortKey; dir: SortDir };
+  onSort(key: SortKey): void;
+  onRemove(): void;
+  /** Text shown when no row is listed. */
+  empty: string;
+}
+
+function Row(props: { t: TorrentRow; index: number; selected: boolean; focused: boolean; onClick(event: MouseEvent): void }) {
+  const { t } = props;
+  const nameId = `tn-${t.infoHash}`;
+  return (
+    <li
+      id={`row-${t.infoHash}`}
+      role="option"
+      aria-selected={props.selected ? 'true' : 'false'}
+      aria-labelledby={nameId}
+      class={`torrent${props.focused ? ' focused' : ''}`}
+      data-infohash={t.infoHash}
+      data-state={t.state}
+      style={{ top: `${props.index * ROW_HEIGHT}px` }}
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault(); // no text selection on Shift+click
+      }}
+      onClick={props.onClick}
+    >
+      <span class="cell-name" style={{ minWidth: 0 }}>
+        <span class="torrent-name" id={nameId} title={t.name}>
+          {t.name}
+        </span>
+        {t.error && <span class="torrent-error">{t.error}</span>}
+      </span>
+      <span class="num">{t.totalLength > 0 ? formatBytes(t.wantedLength) : '—'}</span>
+      <span class="cell-progress">
+        <progress max={1} value={t.progress} aria-label={`Progress of ${t.name}`} />
+        <span>{formatPercent(t.progress)}</span>
+      </span>
+      <span class="cell-state">{stateLabel(t.state)}</span>
+      <span class="num">{formatRate(t.downloadRate)}</span>
+      <span class="num">{formatRate(t.uploadRate)}</span>
+      <span class="num">{t.state === 'downloading' ? formatEta(t.eta) : ''}</span>
+    </li>
+  );
+}
+
+export function TorrentTable(props: TorrentTableProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  const frame = useRef(0);
+  const order = props.rows.map((t) => t.infoHash);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = (): void => setHeight(el.clientHeight);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Keyboard moves keep the focused row in view.
+  const focusIndex = props.selection.focus === null ? -1 : order.indexOf(props.selection.focus);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || focusIndex < 0) return;
+    const next = scrollToReveal(focusIndex, el.scrollTop, el.clientHeight, ROW_HEIGHT);
+    if (next !== el.scrollTop) el.scrollTop = next;
+  }, [focusIndex]);
+
+  const onScroll = (): void => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      setScrollTop(scroller.current?.scrollTop ?? 0);
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent): void => {
+    const nav = ['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'];
+    if (nav.includes(e.key)) {
+      e.preventDefault();
+      props.onSelection(moveFocus(props.selection, order, e.key as NavKey, e.shiftKey, Math.max(1, Math.floor(height / ROW_HEIGHT) - 1)));
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      props.onSelection(selectAll(order, props.selection));
+    } else if (e.key === ' ' && props.selection.focus) {
+      e.preventDefault();
+      props.onSelection(clickRow(props.selection, order, props.selection.focus, { toggle: true }));
+    } else if (e.key === 'Delete' && props.selection.ids.size > 0) {
+      e.preventDefault();
+      props.onRemove();
+    }
+  };
+
+  const win = visibleWindow(scrollTop, height, ROW_HEIGHT, props.rows.length);
+  const visible = props.rows.slice(win.start, win.end);
+  const arrow = (key: SortKey): string => (props.sort.key === key ? (props.sort.dir === 'asc' ? ' ▲' : ' ▼') : '');
+  const sortLabel = (key: SortKey, label: string): string =>
+    props.sort.key === key ? `${label}, sorted ${props.sort.dir === 'asc' ? 'ascending' : 'descending'}` : `Sort by ${label.toLowerCase()}`;
+
+  return (
+    <section class="torrent-table" aria-label="Torrent list">
+      <div class="list-head">
+        {COLUMNS.map((c) => (
+          <button key={c.key} type="button" class={c.num ? 'num' : ''} aria-label={sortLabel(c.key, c.label)} onClick={() => props.onSort(c.key)}>
+            {c.label}
+            {arrow(c.key)}
+          </button>
+        ))}
+      </div>
+      <div class="list-scroll" ref={scroller} onScroll={onScroll}>
+        {props.rows.length === 0 ? (
+          <p class="muted empty" style={{ padding: '8px' }}>
+            {props.empty}
+          </p>
+        ) : (
+          <ul
+            class="torrent-rows"
+            role="listbox"
+            aria-label="Torrents"
+            aria-multiselectable="true"
+            tabIndex={0}
+            aria-activedescendant={props.selection.focus ? `row-${props.selection.focus}` : undefined}
+            data-count={props.rows.length}
+            data-window={`${win.start}-${win.end}`}
+            style={{ height: `${win.totalHeight}px` }}
+            onKeyDown={onKeyDown}
+          >
+            {visible.map((t, i) => (
+              <Row
+                key={t.infoHash}
+                t={t}
+                index={win.start + i}
+                selected={props.selection.ids.has(t.infoHash)}
+                focused={props.selection.focus === t.infoHash}
+                onClick={(e) => props.onSelection(clickRow(props.selection, order, t.infoHash, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }))}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
