@@ -5,7 +5,7 @@
 import { NetError, type Endpoint } from '../../platform/interfaces/index.js';
 import type { Clock } from '../util/clock.js';
 import { Ledbat, RttEstimator } from './congestion.js';
-import type { UtpLimits } from './limits.js';
+import { sackRoom, type UtpLimits } from './limits.js';
 import {
   encodePacket, microseconds, seqAdd, seqDiff,
   ST_DATA, ST_FIN, ST_RESET, ST_STATE, ST_SYN, type UtpPacket,
@@ -316,7 +316,10 @@ export class UtpConnection {
 
   private emit(type: UtpPacket['type'], seqNr: number, payload: Uint8Array, connectionId: number): void {
     const now = this.ctx.clock.now();
-    const sack = type === ST_SYN ? undefined : this.incoming.sack(this.ctx.limits.maxSackBytes);
+    // The mask goes only where it fits: a longer datagram would be cut short by a peer that
+    // reads into a fixed buffer (libtorrent: 1500 bytes), losing payload from the stream.
+    const room = type === ST_SYN ? 0 : sackRoom(this.ctx.limits, payload.length);
+    const sack = room > 0 ? this.incoming.sack(room) : undefined;
     const datagram = encodePacket({
       type, connectionId, seqNr, payload,
       timestamp: microseconds(now),
