@@ -50,6 +50,12 @@ export interface UtpLimits {
   readonly keepAliveMs: number;
   /** A connection that hears nothing for this long is closed with a timeout. */
   readonly idleTimeoutMs: number;
+  /**
+   * After the peer's FIN, with data before it still missing: how long we wait in silence for
+   * the retransmissions before giving up. libtorrent, closing a connection on an error, sends
+   * its FIN and never resends what was lost; without this we would wait for idleTimeoutMs.
+   */
+  readonly finWaitMs: number;
   /** How long a peer may advertise a zero window before we probe with one packet. */
   readonly zeroWindowProbeMs: number;
   /** After a clean close, ids stay routed this long so the peer's retransmitted FIN is acked. */
@@ -81,6 +87,7 @@ export const DEFAULT_UTP_LIMITS: UtpLimits = Object.freeze({
   connectTimeoutMs: 10_000,
   keepAliveMs: 29_000,
   idleTimeoutMs: 90_000,
+  finWaitMs: 10_000,
   zeroWindowProbeMs: 1000,
   lingerMs: 3000,
   tickMs: 50,
