@@ -5,7 +5,7 @@
 import { NetError, type Endpoint } from '../../platform/interfaces/index.js';
 import type { Clock } from '../util/clock.js';
 import { Ledbat, RttEstimator } from './congestion.js';
-import type { UtpLimits } from './limits.js';
+import { sackRoom, type UtpLimits } from './limits.js';
 import {
   encodePacket, microseconds, seqAdd, seqDiff,
   ST_DATA, ST_FIN, ST_RESET, ST_STATE, ST_SYN, type UtpPacket,
@@ -44,6 +44,8 @@ export class UtpConnection {
   private lastReceivedAt: number;
   private lastSentAt: number;
   private zeroWindowSince: number | undefined;
+  /** The peer's FIN arrived ahead of missing data: when the stream last moved since then. */
+  private finWaitFrom: number | undefined;
   private finSent = false;
   private connectDeadline = Infinity;
   private settleConnect: ((error?: Error) => void) | undefined;
@@ -145,6 +147,10 @@ export class UtpConnection {
       this.terminate(new NetError('timeout', `uTP peer ${this.peerName()} went silent`));
       return;
     }
+    if (this.finWaitFrom !== undefined && now - this.finWaitFrom >= this.ctx.limits.finWaitMs) {
+      this.abort(new NetError('closed', `uTP peer ${this.peerName()} closed the connection and never resent the data missing before its FIN`));
+      return;
+    }
     if (this.rtoDeadline !== undefined && now >= this.rtoDeadline) this.onTimeout(now);
     if (this.state === 'connected' && now - this.lastSentAt >= this.ctx.limits.keepAliveMs) this.sendState();
   }
@@ -218,6 +224,7 @@ export class UtpConnection {
   private processData(packet: UtpPacket): boolean {
     const fin = packet.type === ST_FIN;
     const result = this.incoming.receive(packet.seqNr, fin ? EMPTY : packet.payload, fin, this.receiveRoom() + this.ctx.limits.maxPayload);
+    if (this.incoming.finSeen && (result.status === 'in-order' || this.finWaitFrom === undefined)) this.finWaitFrom = this.ctx.clock.now();
     if (result.status !== 'in-order') return result.status !== 'no-room' && result.status !== 'too-far';
     for (const chunk of result.chunks) this.socket.receive(chunk);
     this.unackedPackets++;
@@ -316,7 +323,10 @@ export class UtpConnection {
 
   private emit(type: UtpPacket['type'], seqNr: number, payload: Uint8Array, connectionId: number): void {
     const now = this.ctx.clock.now();
-    const sack = type === ST_SYN ? undefined : this.incoming.sack(this.ctx.limits.maxSackBytes);
+    // The mask goes only where it fits: a longer datagram would be cut short by a peer that
+    // reads into a fixed buffer (libtorrent: 1500 bytes), losing payload from the stream.
+    const room = type === ST_SYN ? 0 : sackRoom(this.ctx.limits, payload.length);
+    const sack = room > 0 ? this.incoming.sack(room) : undefined;
     const datagram = encodePacket({
       type, connectionId, seqNr, payload,
       timestamp: microseconds(now),

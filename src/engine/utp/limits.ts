@@ -9,6 +9,13 @@ export interface UtpLimits {
   /** Largest payload in one ST_DATA packet. ~1400 keeps a datagram under a 1500-byte MTU. */
   readonly maxPayload: number;
   /**
+   * Largest datagram we send: header, extensions and payload together. A selective ack rides
+   * on a data packet only in the room its payload leaves. libtorrent reads every datagram into
+   * a 1500-byte buffer and silently drops what does not fit, so a longer one loses payload
+   * bytes from the stream; 1452 is also what an IPv6 path with a 1500-byte MTU carries.
+   */
+  readonly maxPacketBytes: number;
+  /**
    * Receive buffer per connection: bytes held out of order or not yet read (paused). The free
    * part is what we advertise as wnd_size (BEP 29), so a peer cannot make us hold more.
    */
@@ -43,6 +50,12 @@ export interface UtpLimits {
   readonly keepAliveMs: number;
   /** A connection that hears nothing for this long is closed with a timeout. */
   readonly idleTimeoutMs: number;
+  /**
+   * After the peer's FIN, with data before it still missing: how long we wait in silence for
+   * the retransmissions before giving up. libtorrent, closing a connection on an error, sends
+   * its FIN and never resends what was lost; without this we would wait for idleTimeoutMs.
+   */
+  readonly finWaitMs: number;
   /** How long a peer may advertise a zero window before we probe with one packet. */
   readonly zeroWindowProbeMs: number;
   /** After a clean close, ids stay routed this long so the peer's retransmitted FIN is acked. */
@@ -56,6 +69,7 @@ export interface UtpLimits {
 export const DEFAULT_UTP_LIMITS: UtpLimits = Object.freeze({
   maxConnections: 500,
   maxPayload: 1400,
+  maxPacketBytes: 1452,
   receiveBufferBytes: 1024 * 1024,
   maxReorderPackets: 1024,
   sendHighWaterMark: 256 * 1024,
@@ -73,12 +87,34 @@ export const DEFAULT_UTP_LIMITS: UtpLimits = Object.freeze({
   connectTimeoutMs: 10_000,
   keepAliveMs: 29_000,
   idleTimeoutMs: 90_000,
+  finWaitMs: 10_000,
   zeroWindowProbeMs: 1000,
   lingerMs: 3000,
   tickMs: 50,
   baseDelayMinutes: 2,
 });
 
+/** uTP header (20 bytes) plus one extension's 2-byte header: what a packet spends before data. */
+const HEADER_AND_EXTENSION_BYTES = 22;
+
 export function utpLimits(overrides?: Partial<UtpLimits>): UtpLimits {
-  return overrides ? { ...DEFAULT_UTP_LIMITS, ...overrides } : DEFAULT_UTP_LIMITS;
+  const limits = overrides ? { ...DEFAULT_UTP_LIMITS, ...overrides } : DEFAULT_UTP_LIMITS;
+  if (limits.maxSackBytes < 4 || limits.maxSackBytes % 4 !== 0) {
+    throw new RangeError(`uTP maxSackBytes ${limits.maxSackBytes} is not a positive multiple of 4`);
+  }
+  // A full data packet must fit (a selective ack then simply stays off it), and so must an
+  // ST_STATE with the longest selective ack.
+  if (limits.maxPayload + 20 > limits.maxPacketBytes || limits.maxSackBytes + HEADER_AND_EXTENSION_BYTES > limits.maxPacketBytes) {
+    throw new RangeError(`uTP maxPacketBytes ${limits.maxPacketBytes} cannot hold a ${limits.maxPayload}-byte payload or a ${limits.maxSackBytes}-byte selective ack`);
+  }
+  return limits;
+}
+
+/**
+ * How many bytes of selective ack fit on a packet with `payloadBytes` of payload (a multiple of
+ * 4; 0 = none fits). ST_STATE carries the longest mask; data packets what room is left.
+ */
+export function sackRoom(limits: UtpLimits, payloadBytes: number): number {
+  const room = Math.min(limits.maxSackBytes, limits.maxPacketBytes - HEADER_AND_EXTENSION_BYTES - payloadBytes);
+  return room < 4 ? 0 : room - (room % 4);
 }

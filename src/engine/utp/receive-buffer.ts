@@ -29,6 +29,11 @@ export class ReceiveBuffer {
     this.ackNr = ackNr & 0xffff;
   }
 
+  /** The peer's ST_FIN arrived (perhaps ahead of data still missing). */
+  get finSeen(): boolean {
+    return this.finSeq !== undefined;
+  }
+
   get holes(): boolean {
     return this.reorder.size > 0;
   }

@@ -1,6 +1,7 @@
 // Our uTP against libtorrent 2.0 (python3-libtorrent) on 127.0.0.1 with TCP switched off on its
 // side (lt_peer.py --no-tcp), so every byte goes over uTP: we dial it and read its handshake and
-// bitfield; it dials us and we read its handshake.
+// bitfield; it dials us and we read its handshake; it drops us mid-transfer with data of its
+// still missing on our side, and we notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,9 @@ import { makeTorrent, type MadeTorrent } from '../../interop/harness/make-torren
 import { startLibtorrentLeecher, startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
 import { encodeHandshake, HANDSHAKE_LENGTH, parseHandshake } from '../../../src/engine/wire/handshake.js';
-import { fromHex, readUint32BE, toHex } from '../../../src/engine/util/bytes.js';
+import { fromHex, readUint32BE, toHex, writeUint32BE } from '../../../src/engine/util/bytes.js';
+import { NetError } from '../../../src/platform/interfaces/index.js';
+import { DEFAULT_UTP_LIMITS } from '../../../src/engine/utp/limits.js';
 import type { TcpSocket } from '../../../src/platform/interfaces/index.js';
 import { bindUtp, reader, type UdpUtp } from './helpers.js';
 
@@ -86,5 +89,54 @@ describe('uTP interop with libtorrent', () => {
     expect(toHex(theirs.infoHash)).toBe(torrent.infoHash);
     socket.write(encodeHandshake({ infoHash: theirs.infoHash, peerId: randomBytes(20) }));
     socket.close();
+  }, 60_000);
+
+  it('libtorrent drops us with a FIN while its data to us has a hole it will never fill: we close within finWaitMs', async () => {
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-fin', logDir: ws.logDir, save: src, torrent: torrent.path, transport: 'utp-only', encryption: 'disabled' });
+    const ours = await bindUtp(await ws.dir('state-fin'));
+    open.push(ours);
+    // Lose one of libtorrent's data packets (the 20th), and every retransmission of it.
+    let victim = -1;
+    let dataSeen = 0;
+    ours.udp.setHandler((data, from) => {
+      if (data.length >= 20 && data[0]! >> 4 === 0) {
+        const seq = (data[16]! << 8) | data[17]!;
+        if (victim < 0 && ++dataSeen === 20) victim = seq;
+        if (seq === victim) return;
+      }
+      ours.transport.handlePacket(data, from);
+    });
+    const socket = await ours.transport.connect({ host: '127.0.0.1', port: seeder.port }, { timeoutMs: 10_000 });
+    const r = reader(socket);
+    socket.write(encodeHandshake({ infoHash: fromHex(torrent.infoHash), peerId: randomBytes(20) }));
+    await r.take(HANDSHAKE_LENGTH, 10_000);
+    socket.write(Uint8Array.of(0, 0, 0, 1, 2)); // interested
+    const request = (index: number, begin: number, length: number) => {
+      const m = new Uint8Array(17);
+      writeUint32BE(m, 0, 13);
+      m[4] = 6;
+      writeUint32BE(m, 5, index);
+      writeUint32BE(m, 9, begin);
+      writeUint32BE(m, 13, length);
+      socket.write(m);
+    };
+    // libtorrent unchokes an interested peer at once; requests sent before that are dropped,
+    // so wait a moment, then ask for every block.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let i = 0; i < pieces * 2; i++) request(i >> 1, (i & 1) * 16384, Math.min(16384, SIZE - i * 16384));
+    const deadline = Date.now() + 10_000;
+    while (victim < 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(victim).toBeGreaterThanOrEqual(0);
+    // A message claiming 2 GiB: libtorrent drops us ("packet too large") with a FIN, at once
+    // (before its own retransmission timeouts on the lost packet give up on us silently).
+    const huge = new Uint8Array(4);
+    writeUint32BE(huge, 0, 0x7fffffff);
+    socket.write(huge);
+    const sentAt = Date.now();
+    const error = await Promise.race([r.closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open'), DEFAULT_UTP_LIMITS.finWaitMs + 5000))]);
+    expect(error).toBeInstanceOf(NetError);
+    expect(String(error)).toMatch(/never resent/);
+    expect(Date.now() - sentAt).toBeLessThan(DEFAULT_UTP_LIMITS.finWaitMs + 3000);
+    await seeder.proc.stop();
   }, 60_000);
 });

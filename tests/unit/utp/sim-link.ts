@@ -1,8 +1,10 @@
 // A tiny simulated UDP network for uTP tests: datagrams are delayed (with jitter, so they
-// reorder), lost at a given rate, and delivered on a ManualClock. Not a test file.
+// reorder), lost and duplicated at given rates, optionally cut to a receive buffer's size (as
+// recvfrom() into a fixed buffer does: libtorrent reads into 1500 bytes), and delivered on a
+// ManualClock. Not a test file.
 import type { Endpoint } from '../../../src/platform/interfaces/index.js';
 import { ManualClock } from '../../../src/engine/util/clock.js';
-import { SeededRandom } from '../../../src/engine/util/random.js';
+import { SeededRandom, type Random } from '../../../src/engine/util/random.js';
 import { createUtpTransport, type UtpLimits, type UtpTransportWithStats } from '../../../src/engine/utp/index.js';
 
 export interface LinkOptions {
@@ -10,6 +12,10 @@ export interface LinkOptions {
   delayMs?: number;
   jitterMs?: number;
   seed?: number;
+  /** Chance that a delivered datagram arrives twice (each copy with its own delay). */
+  duplicate?: number;
+  /** Receivers read into a buffer of this many bytes: longer datagrams arrive truncated. */
+  receiveBufferBytes?: number;
 }
 
 export class SimLink {
@@ -21,6 +27,8 @@ export class SimLink {
   loss: number;
   /** When false, nothing is delivered (a peer that vanished). */
   up = true;
+  /** A test's own loss: datagrams for which this returns true are dropped. */
+  drop: ((from: Endpoint, to: Endpoint, data: Uint8Array) => boolean) | undefined;
 
   constructor(private readonly options: LinkOptions = {}) {
     this.random = new SeededRandom(options.seed ?? 7);
@@ -28,12 +36,12 @@ export class SimLink {
   }
 
   /** A uTP transport at host:port on this link. */
-  transport(host: string, port: number, limits?: Partial<UtpLimits>): UtpTransportWithStats {
+  transport(host: string, port: number, limits?: Partial<UtpLimits>, random: Random = new SeededRandom(port)): UtpTransportWithStats {
     const from = { host, port };
     const transport = createUtpTransport({
       send: (data, to) => this.send(from, to, data),
       clock: this.clock,
-      random: new SeededRandom(port),
+      random,
       ...(limits ? { limits } : {}),
     });
     this.handlers.set(`${host}:${port}`, (data, src) => transport.handlePacket(data, src));
@@ -50,10 +58,14 @@ export class SimLink {
   send(from: Endpoint, to: Endpoint, data: Uint8Array): void {
     this.sent.push({ from, to, data });
     if (!this.up) return;
+    if (this.drop?.(from, to, data)) return;
     if (this.loss > 0 && this.random.next() < this.loss) return;
-    const delay = (this.options.delayMs ?? 5) + this.random.next() * (this.options.jitterMs ?? 0);
-    const copy = data.slice();
-    this.clock.setTimeout(() => this.handlers.get(`${to.host}:${to.port}`)?.(copy, from), delay);
+    const copies = this.options.duplicate && this.random.next() < this.options.duplicate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const delay = (this.options.delayMs ?? 5) + this.random.next() * (this.options.jitterMs ?? 0);
+      const copy = data.slice(0, this.options.receiveBufferBytes ?? data.length);
+      this.clock.setTimeout(() => this.handlers.get(`${to.host}:${to.port}`)?.(copy, from), delay);
+    }
   }
 
   /** Advance time in steps (letting promises settle) until `done()` or `maxMs` pass. */

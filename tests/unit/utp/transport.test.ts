@@ -318,6 +318,61 @@ describe('uTP closing', () => {
     expect(theirs.closes).toEqual([]);
   });
 
+  it('a FIN ahead of a hole the peer never fills ends the connection after finWaitMs, not idleTimeoutMs', async () => {
+    // libtorrent, dropping a peer on an error, sends its FIN and never resends what was lost.
+    // Here the lost packet is resent but never gets through, while the FIN's retransmissions
+    // do: the connection is alive, the stream cannot move.
+    const link = new SimLink();
+    const { client, server } = await pair(link);
+    const mine = collect(client);
+    collect(server);
+    // The server's 5th data packet never arrives, however often it is sent.
+    let victim = -1;
+    let dataSeen = 0;
+    link.drop = (from, _to, data) => {
+      if (from.port !== B.port || data[0]! >> 4 !== 0) return false;
+      const seq = (data[16]! << 8) | data[17]!;
+      if (victim < 0 && ++dataSeen === 5) victim = seq;
+      return seq === victim;
+    };
+    server.write(pattern(20 * 1400, 4));
+    server.close();
+    const start = link.clock.now();
+    await link.runUntil(() => mine.closes.length > 0, 60_000, 50);
+    const closedAfter = link.clock.now() - start;
+    expect(mine.bytes).toBe(4 * 1400);
+    expect((mine.closes[0] as NetError).kind).toBe('closed');
+    expect(String(mine.closes[0])).toMatch(/never resent/);
+    expect(closedAfter).toBeGreaterThanOrEqual(DEFAULT_UTP_LIMITS.finWaitMs);
+    expect(closedAfter).toBeLessThan(DEFAULT_UTP_LIMITS.finWaitMs + 1000);
+  });
+
+  it('a FIN ahead of a hole that is filled late still ends cleanly with every byte', async () => {
+    const link = new SimLink();
+    const { client, server } = await pair(link);
+    const mine = collect(client);
+    collect(server);
+    // The server's 5th data packet is lost three times (the FIN overtakes it), then arrives.
+    let victim = -1;
+    let dataSeen = 0;
+    let drops = 0;
+    link.drop = (from, _to, data) => {
+      if (from.port !== B.port || data[0]! >> 4 !== 0) return false;
+      const seq = (data[16]! << 8) | data[17]!;
+      if (victim < 0 && ++dataSeen === 5) victim = seq;
+      if (seq !== victim || drops === 3) return false;
+      drops++;
+      return true;
+    };
+    const data = pattern(20 * 1400, 5);
+    server.write(data);
+    server.close();
+    await link.runUntil(() => mine.closes.length > 0, 60_000, 50);
+    expect(drops).toBe(3);
+    expect(mine.closes).toEqual([undefined]);
+    expect(Buffer.from(joined(mine)).equals(Buffer.from(data))).toBe(true);
+  });
+
   it('transport.close() resets every connection', async () => {
     const link = new SimLink();
     const { a, server } = await pair(link);
