@@ -62,7 +62,8 @@ export function NetworkSettingsSection(props: { snapshot: Snapshot; send: Send }
   }
 
   const update = (patch: Partial<Form>): void => {
-    setForm({ ...form, ...patch });
+    // From the latest state: two quick edits before a re-render must not undo each other.
+    setForm((current) => (current ? { ...current, ...patch } : current));
     setDirty(true);
     setStatus('');
   };

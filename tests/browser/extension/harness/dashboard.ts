@@ -79,7 +79,10 @@ export async function saveNetworkSettings(page: Page, form: NetworkForm): Promis
     const want = form[key];
     if (want === undefined) continue;
     const box = (await page.$(`input[name="${key}"]`))!;
-    if ((await box.evaluate((el) => (el as HTMLInputElement).checked)) !== want) await box.click();
+    // A DOM click, not a mouse click at coordinates: sections above load asynchronously and can
+    // move the box between finding it and clicking it.
+    if ((await box.evaluate((el) => (el as HTMLInputElement).checked)) !== want) await box.evaluate((el) => (el as HTMLInputElement).click());
+    await page.waitForFunction((name, checked) => (document.querySelector(`input[name="${name}"]`) as HTMLInputElement | null)?.checked === checked, { timeout: 5_000 }, key, want);
   }
   if (form.encryption !== undefined) await page.select('#encryption', form.encryption);
   const typeInto = async (selector: string, text: string): Promise<void> => {
