@@ -31,3 +31,16 @@ const STATE_LABELS: Record<string, string> = {
 export function stateLabel(state: string): string {
   return STATE_LABELS[state] ?? state;
 }
+
+/** Time left from the engine's `eta` (seconds; null = unknown): "3h 12m", "45s", "∞" when unknown. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '∞';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${m % 60}m`;
+  const d = Math.floor(h / 24);
+  return d > 365 ? '> 1 year' : `${d}d ${h % 24}h`;
+}

@@ -9,9 +9,11 @@
  */
 import type { PeerStats, TorrentStats } from '../engine/session/types.js';
 import type { NetworkSettings, NetworkSettingsInput, SettingsField } from './settings.js';
+import type { PreferenceField, Preferences, TransferSettings } from './preferences.js';
 
 export type { TorrentStats } from '../engine/session/types.js';
 export type { NetworkSettings, NetworkSettingsInput } from './settings.js';
+export type { Preferences, TransferSettings } from './preferences.js';
 
 /** Port names used with chrome.runtime.connect. */
 export const UI_PORT = 'ui';
@@ -42,11 +44,14 @@ export type Command =
   /** Validated and stored by the service worker; the engine restarts with them (settings.ts). */
   | { type: 'setNetworkSettings'; input: NetworkSettingsInput }
   /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
-  | { type: 'watchPeers'; infoHash: string | null };
+  | { type: 'watchPeers'; infoHash: string | null }
+  // --- popup + options + interception (preferences-control.ts) ---
+  /** Options page: some preferences as typed; validated and stored by the service worker. */
+  | { type: 'setPreferences'; input: Record<string, unknown> };
 
 export type CommandResult =
   | { ok: true; infoHash?: string }
-  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField, string>> };
+  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField | PreferenceField, string>> };
 
 // --- state ---------------------------------------------------------------------------------
 
@@ -82,6 +87,8 @@ export interface Snapshot {
   networkSettings?: NetworkSettings;
   /** Peers of the torrents some page watches (`watchPeers`), by infohash. */
   peers?: Record<string, PeerView[]>;
+  /** The extension's preferences in force (absent until the service worker has read them). */
+  preferences?: Preferences;
 }
 
 /** One connected peer as the dashboard shows it (derived from the engine's PeerStats). */
@@ -133,14 +140,18 @@ export type WorkerToOffscreen =
   /** Sent before the first `relay` and on every change: the Client is (re)created with these. */
   | { type: 'networkSettings'; settings: NetworkSettings }
   /** Torrents whose peers the pages show. */
-  | { type: 'watchPeers'; infoHashes: string[] };
+  | { type: 'watchPeers'; infoHashes: string[] }
+  /** Transfer limits (preferences.ts): rates apply live, the peer cap restarts the Client. */
+  | { type: 'transferSettings'; settings: TransferSettings };
 
 export type OffscreenToWorker =
   | { type: 'hello' }
   | { type: 'result'; id: number; result: CommandResult }
   | { type: 'torrents'; torrents: TorrentRow[]; peers?: Record<string, PeerView[]> }
   | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
-  | { type: 'keepalive' };
+  | { type: 'keepalive' }
+  /** A torrent finished downloading just now (not a restored one): the service worker may notify. */
+  | { type: 'completed'; infoHash: string; name: string };
 
 /** Narrowing helpers for messages that arrive as `unknown`. */
 export function isCommand(value: unknown): value is Command {
@@ -151,7 +162,7 @@ export function isCommand(value: unknown): value is Command {
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
 function isNetworkCommandType(type: unknown): boolean {
-  return type === 'setNetworkSettings' || type === 'watchPeers';
+  return type === 'setNetworkSettings' || type === 'watchPeers' || type === 'setPreferences';
 }
 
 export function hasType<T extends { type: string }>(value: unknown): value is T {
