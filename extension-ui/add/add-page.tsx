@@ -79,4 +79,7 @@ function AddPage() {
   );
 }
 
-mount(<AddPage />);
+// add.html is web-accessible (a magnet: link clicked on a web page navigates to it), so a page
+// could frame it and trick a click on "Add torrent": it only works as a top-level page.
+if (window.top === window) mount(<AddPage />);
+else document.getElementById('app')!.textContent = 'TorrentEdge cannot be used inside another page.';
