@@ -19,7 +19,7 @@ import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
 import { ensureBuilt } from './harness/build.js';
 import { EXTENSION_ID, EXTENSION_ORIGIN, installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
-import { until, waitForDownloadedFile } from './harness/files.js';
+import { waitForDownloadedFile } from './harness/files.js';
 import { rows, waitForRow } from './harness/popup.js';
 import { serviceWorker, startWebServer, type WebServer } from './harness/ui.js';
 import type { Page } from 'puppeteer';
