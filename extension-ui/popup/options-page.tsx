@@ -1,4 +1,4 @@
-/** Options: native host, download location, transfer limits, network, browser integration, appearance. */
+/** Options: native host, download location, network, transfer limits, browser integration, appearance. */
 import { mount } from './mount.js';
 import { useEngine } from './engine-link.js';
 import { HostStatusLine } from './host-banner.js';
@@ -19,8 +19,9 @@ function Options() {
         <HostStatusLine host={snapshot.host} />
       </section>
       <DownloadLocation snapshot={snapshot} send={send} />
-      <TransferSection snapshot={snapshot} send={send} />
       <NetworkSettingsSection snapshot={snapshot} send={send} />
+      {/* Below the network form: sections that render when preferences arrive never shift it. */}
+      <TransferSection snapshot={snapshot} send={send} />
       <IntegrationSection snapshot={snapshot} send={send} />
       <AppearanceSection snapshot={snapshot} send={send} />
     </main>
