@@ -20,6 +20,8 @@ export default defineConfig({
         popup: 'extension-ui/popup.html',
         dashboard: 'extension-ui/dashboard.html',
         options: 'extension-ui/options.html',
+        // The magnet: protocol handler's page (interception).
+        add: 'extension-ui/add.html',
       },
     },
   },

@@ -54,7 +54,15 @@ function Dashboard() {
 
   const rows = useMemo(() => sortTorrents(filterTorrents(snapshot.torrents, filter, text), sort.key, sort.dir), [snapshot.torrents, filter, text, sort]);
   const byHash = useMemo(() => new Map(snapshot.torrents.map((t) => [t.infoHash, t])), [snapshot.torrents]);
+  // Opened at one torrent (`?torrent=<infohash>`, e.g. from a completion notification): select it
+  // once it is in the list.
+  const [openAt, setOpenAt] = useState(() => new URLSearchParams(location.search).get('torrent'));
   useEffect(() => {
+    if (openAt && byHash.has(openAt)) {
+      setSelection({ ids: new Set([openAt]), anchor: openAt, focus: openAt });
+      setOpenAt(null);
+      return;
+    }
     const pruned = pruneSelection(selection, new Set(byHash.keys()));
     if (pruned !== selection) setSelection(pruned);
   }, [byHash]);

@@ -32,20 +32,20 @@ export function stateLabel(state: string): string {
   return STATE_LABELS[state] ?? state;
 }
 
-// --- added for the dashboard -------------------------------------------------------------------
-
-/** Seconds left as "1h 05m", "3m 20s", "45s"; "∞" when unknown. */
+/** Time left from the engine's `eta` (seconds; null = unknown): "3h 12m", "45s", "∞" when unknown. */
 export function formatEta(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '∞';
-  const s = Math.max(0, Math.round(seconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '∞';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${m % 60}m`;
+  const d = Math.floor(h / 24);
+  return d > 365 ? '> 1 year' : `${d}d ${h % 24}h`;
 }
+
+// --- added for the dashboard -------------------------------------------------------------------
 
 export function formatRatio(ratio: number): string {
   return Number.isFinite(ratio) ? ratio.toFixed(2) : '∞';
@@ -56,7 +56,7 @@ export function formatDate(ms: number | undefined): string {
   return ms ? new Date(ms).toLocaleString() : '—';
 }
 
-/** "12s ago" / "in 3m 05s" relative to `now`; '—' when absent. */
+/** "12s ago" / "in 3m 5s" relative to `now`; '—' when absent. */
 export function formatRelative(ms: number | undefined, now: number): string {
   if (!ms) return '—';
   const delta = Math.round((ms - now) / 1000);

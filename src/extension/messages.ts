@@ -9,9 +9,11 @@
  */
 import type { PeerStats, TorrentStats } from '../engine/session/types.js';
 import type { NetworkSettings, NetworkSettingsInput, SettingsField } from './settings.js';
+import type { PreferenceField, Preferences, TransferSettings } from './preferences.js';
 
 export type { TorrentStats } from '../engine/session/types.js';
 export type { NetworkSettings, NetworkSettingsInput } from './settings.js';
+export type { Preferences, TransferSettings } from './preferences.js';
 
 /** Port names used with chrome.runtime.connect. */
 export const UI_PORT = 'ui';
@@ -43,13 +45,16 @@ export type Command =
   | { type: 'setNetworkSettings'; input: NetworkSettingsInput }
   /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
   | { type: 'watchPeers'; infoHash: string | null }
-  | DashboardCommand;
+  | DashboardCommand
+  // --- popup + options + interception (preferences-control.ts) ---
+  /** Options page: some preferences as typed; validated and stored by the service worker. */
+  | { type: 'setPreferences'; input: Record<string, unknown> };
 
 export type CommandResult =
   | { ok: true; infoHash?: string }
   /** Answer to `preview` (dashboard block below). */
   | { ok: true; preview: AddPreview }
-  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField, string>> };
+  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField | PreferenceField, string>> };
 
 // --- state ---------------------------------------------------------------------------------
 
@@ -87,6 +92,8 @@ export interface Snapshot {
   peers?: Record<string, PeerView[]>;
   /** Totals, and details of the watched torrents (dashboard block below). */
   dashboard?: DashboardData;
+  /** The extension's preferences in force (absent until the service worker has read them). */
+  preferences?: Preferences;
 }
 
 /** One connected peer as the dashboard shows it (derived from the engine's PeerStats). */
@@ -138,14 +145,18 @@ export type WorkerToOffscreen =
   /** Sent before the first `relay` and on every change: the Client is (re)created with these. */
   | { type: 'networkSettings'; settings: NetworkSettings }
   /** Torrents whose peers the pages show. */
-  | { type: 'watchPeers'; infoHashes: string[] };
+  | { type: 'watchPeers'; infoHashes: string[] }
+  /** Transfer limits (preferences.ts): rates apply live, the peer cap restarts the Client. */
+  | { type: 'transferSettings'; settings: TransferSettings };
 
 export type OffscreenToWorker =
   | { type: 'hello' }
   | { type: 'result'; id: number; result: CommandResult }
   | { type: 'torrents'; torrents: TorrentRow[]; peers?: Record<string, PeerView[]>; dashboard?: DashboardData }
   | { type: 'deliver'; deliveryId: number; infoHash: string; files: DeliveryFile[] }
-  | { type: 'keepalive' };
+  | { type: 'keepalive' }
+  /** A torrent finished downloading just now (not a restored one): the service worker may notify. */
+  | { type: 'completed'; infoHash: string; name: string };
 
 /** Narrowing helpers for messages that arrive as `unknown`. */
 export function isCommand(value: unknown): value is Command {
@@ -156,7 +167,7 @@ export function isCommand(value: unknown): value is Command {
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
 function isNetworkCommandType(type: unknown): boolean {
-  return type === 'setNetworkSettings' || type === 'watchPeers';
+  return type === 'setNetworkSettings' || type === 'watchPeers' || type === 'setPreferences';
 }
 
 export function hasType<T extends { type: string }>(value: unknown): value is T {

@@ -22,6 +22,9 @@ import {
 import { NativeHost } from './native-port.js';
 import { NetworkControl } from './network-control.js';
 import { ensureOffscreen } from './offscreen-lifecycle.js';
+import { Interception } from './interception.js';
+import { Notices } from './notices.js';
+import { PreferencesControl } from './preferences-control.js';
 
 /** A command not answered in this time (engine not up) is reported to the page as failed. */
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -32,12 +35,32 @@ const WATCHDOG_ALARM = 'torrentedge-watchdog';
 const native = new NativeHost();
 // Settings changes reach pages in the next snapshot, which the offscreen document sends on request.
 const network = new NetworkControl({ sendOffscreen, changed: () => relayCommand(null, 0, { type: 'getSnapshot' }) });
+// --- popup + options + interception: preferences, badge, notifications, context menu, downloads ---
+const notices = new Notices(() => preferences.current);
+const preferences = new PreferencesControl({
+  sendOffscreen,
+  changed: () => {
+    notices.updateBadge();
+    relayCommand(null, 0, { type: 'getSnapshot' });
+  },
+});
+const interception = new Interception({
+  run: runCommand,
+  preferences: () => preferences.loaded.then(() => preferences.current!),
+  notify: (kind, title, message) => notices.notify(kind, title, message),
+});
+interception.listen();
+notices.listen();
+// For tests and debugging from the service worker's console: the real handlers, as the events call them.
+(globalThis as unknown as { torrentEdge: unknown }).torrentEdge = { interception, notices };
 const uiPorts = new Set<chrome.runtime.Port>();
 let offscreen: chrome.runtime.Port | null = null;
 
 interface Pending {
-  ui: chrome.runtime.Port;
+  /** The page that sent it; null for commands the worker itself sends (context menu, downloads). */
+  ui: chrome.runtime.Port | null;
   uiId: number;
+  resolve?: (result: CommandResult) => void;
   command: Command;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -73,6 +96,7 @@ function onOffscreenConnect(port: chrome.runtime.Port): void {
   offscreen?.disconnect();
   offscreen = port;
   void network.offscreenConnected();
+  void preferences.offscreenConnected();
   for (const [id, p] of pending) port.postMessage({ type: 'command', id, command: p.command } satisfies WorkerToOffscreen);
   port.onMessage.addListener((message: unknown) => {
     if (hasType<OffscreenToWorker>(message)) onOffscreenMessage(port, message);
@@ -88,6 +112,7 @@ function onOffscreenConnect(port: chrome.runtime.Port): void {
 function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorker): void {
   switch (message.type) {
     case 'torrents':
+      notices.setTorrents(message.torrents);
       broadcast({
         type: 'snapshot',
         snapshot: { torrents: message.torrents, host: native.current.host, starting: false, ...networkFields(message.peers), ...(message.dashboard ? { dashboard: message.dashboard } : {}) },
@@ -98,7 +123,8 @@ function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorke
       if (!p) return;
       pending.delete(message.id);
       clearTimeout(p.timer);
-      sendUi(p.ui, { type: 'result', id: p.uiId, result: message.result });
+      if (p.ui) sendUi(p.ui, { type: 'result', id: p.uiId, result: message.result });
+      p.resolve?.(message.result);
       return;
     }
     case 'deliver':
@@ -116,6 +142,9 @@ function onOffscreenMessage(port: chrome.runtime.Port, message: OffscreenToWorke
     case 'keepalive':
       native.start();
       return;
+    case 'completed':
+      notices.completed(message.infoHash, message.name);
+      return;
   }
 }
 
@@ -130,9 +159,10 @@ function sendUi(port: chrome.runtime.Port, event: UiEvent): void {
 }
 
 /** The parts of a snapshot the network settings and the peers view add. */
-function networkFields(peers?: Snapshot['peers']): Pick<Snapshot, 'networkSettings' | 'peers'> {
+function networkFields(peers?: Snapshot['peers']): Pick<Snapshot, 'networkSettings' | 'peers' | 'preferences'> {
   const settings = network.current;
-  return { ...(settings ? { networkSettings: settings } : {}), ...(peers ? { peers } : {}) };
+  const prefs = preferences.current;
+  return { ...(settings ? { networkSettings: settings } : {}), ...(peers ? { peers } : {}), ...(prefs ? { preferences: prefs } : {}) };
 }
 
 function broadcast(event: UiEvent): void {
@@ -149,7 +179,7 @@ function onUiConnect(port: chrome.runtime.Port): void {
       sendUi(port, { type: 'result', id: message.id, result: { ok: false, error: 'unknown command' } });
       return;
     }
-    const own = network.handle(port, message.command);
+    const own = network.handle(port, message.command) ?? preferences.handle(message.command);
     if (own) void own.then((result) => sendUi(port, { type: 'result', id: message.id, result }));
     else relayCommand(port, message.id, message.command);
   });
@@ -179,6 +209,20 @@ function relayCommand(ui: chrome.runtime.Port | null, uiId: number, command: Com
   sendOffscreen({ type: 'command', id, command });
 }
 
+/** A command the worker sends itself (context menu, taken-over download), answered like a page's. */
+function runCommand(command: Command): Promise<CommandResult> {
+  start();
+  return new Promise((resolve) => {
+    const id = nextId++;
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      resolve({ ok: false, error: 'The TorrentEdge engine did not answer. Try again in a moment.' });
+    }, COMMAND_TIMEOUT_MS);
+    pending.set(id, { ui: null, uiId: 0, command, timer, resolve });
+    sendOffscreen({ type: 'command', id, command });
+  });
+}
+
 // --- wiring ---------------------------------------------------------------------------------
 
 chrome.runtime.onConnect.addListener((port) => {
@@ -190,6 +234,10 @@ chrome.runtime.onConnect.addListener((port) => {
 // Torrents come back after a browser restart with no page open.
 chrome.runtime.onStartup.addListener(start);
 chrome.runtime.onInstalled.addListener(start);
+// Context menu items persist with the extension; created again on install/update and startup.
+const createMenu = (): void => void interception.createContextMenu().catch((error) => console.error('TorrentEdge: context menu:', (error as Error).message));
+chrome.runtime.onInstalled.addListener(createMenu);
+chrome.runtime.onStartup.addListener(createMenu);
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WATCHDOG_ALARM) start();
 });

@@ -13,6 +13,7 @@ import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
 import { isDashboardCommandType, type Command, type CommandResult, type DashboardCommand, type HostStatus, type PeerView, type RelayInfo } from '../messages.js';
 import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
+import { clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
 import { runDashboardCommand } from './dashboard-commands.js';
 import type { DetailSource } from './dashboard-data.js';
@@ -44,7 +45,12 @@ export interface EngineDeps {
   changed(): void;
   /** Ask the service worker for the relay again (after losing it). */
   requestRelay(): void;
+  /** A torrent finished downloading just now (for the completion notification). */
+  completed?(infoHash: string, name: string): void;
 }
+
+/** A `done` this long after the torrent's completedAt is a fresh completion, not a restore. */
+const FRESH_COMPLETION_MS = 10_000;
 
 /** Each torrent's files live under their own storage root: no clash between equal names. */
 export function destinationOf(infoHash: string): string {
@@ -68,6 +74,10 @@ export class EngineSession {
   private settings: NetworkSettings | undefined;
   private settingsKnown!: () => void;
   private readonly settingsReady = new Promise<void>((resolve) => (this.settingsKnown = resolve));
+  /** Transfer limits (preferences.ts); like the network settings, known before a Client starts. */
+  private transfer: TransferSettings | undefined;
+  private transferKnown!: () => void;
+  private readonly transferReady = new Promise<void>((resolve) => (this.transferKnown = resolve));
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
@@ -101,6 +111,25 @@ export class EngineSession {
     this.settings = settings;
     this.settingsKnown();
     if (!before || sameSettings(before, settings)) return this.starting;
+    return this.restartClient();
+  }
+
+  /**
+   * Rate limits apply to the running Client at once (its token buckets); the per-torrent peer
+   * cap is taken only at creation, so changing it restarts the Client as network settings do.
+   */
+  setTransferSettings(transfer: TransferSettings): Promise<void> {
+    const before = this.transfer;
+    this.transfer = transfer;
+    this.transferKnown();
+    if (!before) return this.starting;
+    const { downloadLimit, uploadLimit } = clientTransferOptions(transfer);
+    this.client?.setLimits({ download: downloadLimit, upload: uploadLimit });
+    if (!transferNeedsRestart(before, transfer)) return this.starting;
+    return this.restartClient();
+  }
+
+  private restartClient(): Promise<void> {
     const key = this.relayKey;
     const relay = this.relayInfo;
     this.starting = this.starting.then(async () => {
@@ -167,6 +196,7 @@ export class EngineSession {
           return { ok: true };
         case 'setNetworkSettings':
         case 'watchPeers':
+        case 'setPreferences':
           return { ok: false, error: `${command.type} is handled by the service worker` };
         default:
           return { ok: false, error: 'unknown command' };
@@ -211,7 +241,7 @@ export class EngineSession {
   // --- client lifecycle -------------------------------------------------------------------------
 
   private async startClient(info: RelayInfo, key: string): Promise<void> {
-    await this.settingsReady;
+    await Promise.all([this.settingsReady, this.transferReady]);
     let relay = this.relay;
     if (!relay) {
       try {
@@ -228,7 +258,7 @@ export class EngineSession {
     }
     let client: Client;
     try {
-      client = await createClient(this.deps.platform, this.settings!);
+      client = await createClient(this.deps.platform, this.settings!, this.transfer!);
     } catch (error) {
       console.warn(`TorrentEdge: cannot start the engine: ${errorMessage(error)}`);
       this.deps.network.use(null);
@@ -278,7 +308,11 @@ export class EngineSession {
     torrent.on('state', changed);
     torrent.on('metadata', changed);
     torrent.on('error', changed);
-    torrent.on('done', () => void this.deps.deliveries.consider(torrent));
+    torrent.on('done', () => {
+      void this.deps.deliveries.consider(torrent);
+      const stats = torrent.stats();
+      if (stats.completedAt !== undefined && Date.now() - stats.completedAt < FRESH_COMPLETION_MS) this.deps.completed?.(stats.infoHash, stats.name);
+    });
     void this.deps.deliveries.consider(torrent);
   }
 
@@ -343,8 +377,8 @@ export class EngineSession {
   }
 }
 
-async function createClient(platform: BrowserPlatform, settings: NetworkSettings): Promise<Client> {
-  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, ...clientNetworkOptions(settings) };
+async function createClient(platform: BrowserPlatform, settings: NetworkSettings, transfer: TransferSettings): Promise<Client> {
+  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
   try {
     return await Client.create(options);
   } catch (error) {

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     deliveries,
     changed: () => publisher.soon(),
     requestRelay: () => send({ type: 'hello' }),
+    completed: (infoHash, name) => send({ type: 'completed', infoHash, name }),
   });
   const session = engine;
 
@@ -69,6 +70,9 @@ async function main(): Promise<void> {
         return;
       case 'networkSettings':
         void session.setNetworkSettings(message.settings).finally(() => publisher.force());
+        return;
+      case 'transferSettings':
+        void session.setTransferSettings(message.settings).finally(() => publisher.force());
         return;
       case 'watchPeers':
         watchedPeers = message.infoHashes;

@@ -1,0 +1,39 @@
+/**
+ * Applies the theme preference (system/light/dark) to the page: `<html data-theme>` selects the
+ * colours in theme.css. The last choice is cached in localStorage so a page opens in the right
+ * colours before the service worker's first snapshot arrives.
+ */
+import { useEffect } from 'preact/hooks';
+import type { Snapshot } from '../../src/extension/messages.js';
+import type { ThemeSetting } from '../../src/extension/preferences.js';
+
+const CACHE_KEY = 'torrentedge-theme';
+
+export function applyTheme(theme: ThemeSetting): void {
+  const root = document.documentElement;
+  if (theme === 'system') delete root.dataset.theme;
+  else root.dataset.theme = theme;
+  try {
+    localStorage.setItem(CACHE_KEY, theme);
+  } catch {
+    // Storage blocked: the snapshot still applies it.
+  }
+}
+
+/** At page start: the cached theme, if any. */
+export function applyCachedTheme(): void {
+  try {
+    const cached = localStorage.getItem(CACHE_KEY);
+    if (cached === 'light' || cached === 'dark') document.documentElement.dataset.theme = cached;
+  } catch {
+    // nothing cached
+  }
+}
+
+/** Follows the theme in the snapshot's preferences. */
+export function useTheme(snapshot: Snapshot): void {
+  const theme = snapshot.preferences?.theme;
+  useEffect(() => {
+    if (theme) applyTheme(theme);
+  }, [theme]);
+}

@@ -1,0 +1,159 @@
+// The popup, options and interception logic without a browser: what the service worker accepts
+// as preferences (one message per field), which links and downloads are torrents, the badge,
+// the add field's first checks, the ETA text, and that every text key the pages use exists in
+// _locales/en/messages.json.
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  DEFAULT_PREFERENCES,
+  clientTransferOptions,
+  readStoredPreferences,
+  transferNeedsRestart,
+  transferOf,
+  validatePreferences,
+} from '../../../src/extension/preferences.js';
+import { badgeText, isTorrentDownload, linkSource } from '../../../src/extension/torrent-links.js';
+import { checkAddText, checkTorrentFile, toBase64 } from '../../../extension-ui/common/add-input.js';
+import { formatEta } from '../../../extension-ui/popup/format.js';
+import { ROOT } from './harness/build.js';
+
+describe('preferences validation', () => {
+  it('accepts numbers typed as text and switches, keeping the rest', () => {
+    const checked = validatePreferences({ downloadLimitKiB: ' 512 ', uploadLimitKiB: 0, theme: 'dark', notifications: false });
+    expect(checked).toEqual({ ok: true, preferences: { ...DEFAULT_PREFERENCES, downloadLimitKiB: 512, uploadLimitKiB: 0, theme: 'dark', notifications: false } });
+  });
+
+  it.each([
+    ['a negative rate', { downloadLimitKiB: '-5' }, 'downloadLimitKiB'],
+    ['a rate with letters', { uploadLimitKiB: '12k' }, 'uploadLimitKiB'],
+    ['a fractional rate', { uploadLimitKiB: 1.5 }, 'uploadLimitKiB'],
+    ['an absurd rate', { downloadLimitKiB: String(20 * 1024 * 1024) }, 'downloadLimitKiB'],
+    ['zero connections', { maxPeersPerTorrent: '0' }, 'maxPeersPerTorrent'],
+    ['too many connections', { maxPeersPerTorrent: 501 }, 'maxPeersPerTorrent'],
+    ['a switch given as text', { notifications: 'yes' }, 'notifications'],
+    ['an unknown badge mode', { badge: 'total' }, 'badge'],
+    ['an unknown theme', { theme: 'blue' }, 'theme'],
+  ])('refuses %s with a message at that field', (_name, input, field) => {
+    const checked = validatePreferences(input);
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) {
+      expect(Object.keys(checked.errors)).toEqual([field]);
+      expect(checked.errors[field as keyof typeof checked.errors]).toMatch(/\w{3,}/);
+    }
+  });
+
+  it('refuses unknown keys and non-objects', () => {
+    expect(validatePreferences({ seedRatio: 2 }).ok).toBe(false);
+    expect(validatePreferences('x').ok).toBe(false);
+    expect(validatePreferences([1]).ok).toBe(false);
+  });
+
+  it('a damaged store falls back to the defaults field by field', () => {
+    expect(readStoredPreferences({ downloadLimitKiB: 'lots', theme: 'dark', badge: 7 })).toEqual({ ...DEFAULT_PREFERENCES, theme: 'dark' });
+    expect(readStoredPreferences(null)).toEqual(DEFAULT_PREFERENCES);
+  });
+
+  it('becomes engine options in bytes/s; only the peer cap needs a new Client', () => {
+    const prefs = { ...DEFAULT_PREFERENCES, downloadLimitKiB: 100, uploadLimitKiB: 3 };
+    expect(clientTransferOptions(transferOf(prefs))).toEqual({ downloadLimit: 102_400, uploadLimit: 3072, maxPeersPerTorrent: 50 });
+    expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), transferOf(prefs))).toBe(false);
+    expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), { ...transferOf(prefs), maxPeersPerTorrent: 80 })).toBe(true);
+  });
+});
+
+describe('links and downloads that are torrents', () => {
+  const ME = 'bkhngainmfimebdhdakboflefceoakbd';
+  it('context menu: magnets and http(s) .torrent paths only', () => {
+    expect(linkSource('magnet:?xt=urn:btih:' + 'a'.repeat(40))).toEqual({ kind: 'magnet', uri: 'magnet:?xt=urn:btih:' + 'a'.repeat(40) });
+    expect(linkSource('https://example.org/files/x.torrent?key=1')).toEqual({ kind: 'url', url: 'https://example.org/files/x.torrent?key=1' });
+    expect(linkSource('https://example.org/files/%E2%9C%93.TORRENT')).toEqual({ kind: 'url', url: 'https://example.org/files/%E2%9C%93.TORRENT' });
+    expect(linkSource('https://example.org/page.html')).toBeNull();
+    expect(linkSource('ftp://example.org/x.torrent')).toBeNull();
+    expect(linkSource('javascript:alert(1)//.torrent')).toBeNull();
+    expect(linkSource(undefined)).toBeNull();
+  });
+
+  it('downloads: by MIME type, chosen name or URL path; never our own or unfetchable ones', () => {
+    expect(isTorrentDownload({ url: 'https://h/get?id=1', mime: 'application/x-bittorrent' }, ME)).toBe(true);
+    expect(isTorrentDownload({ url: 'https://h/get?id=1', mime: 'application/octet-stream', filename: '/home/u/Downloads/a.torrent' }, ME)).toBe(true);
+    expect(isTorrentDownload({ url: 'http://h/a.torrent' }, ME)).toBe(true);
+    expect(isTorrentDownload({ url: 'https://h/get?id=1', mime: 'application/zip', filename: '/d/a.zip' }, ME)).toBe(false);
+    expect(isTorrentDownload({ url: 'blob:chrome-extension://x/1', mime: 'application/x-bittorrent' }, ME)).toBe(false);
+    expect(isTorrentDownload({ url: 'http://h/a.torrent', byExtensionId: ME }, ME)).toBe(false);
+  });
+
+  it('badge: active downloads, or nothing', () => {
+    const list = [{ state: 'downloading' }, { state: 'metadata' }, { state: 'seeding' }, { state: 'paused' }, { state: 'checking' }] as const;
+    expect(badgeText(list, 'active')).toBe('3');
+    expect(badgeText(list, 'off')).toBe('');
+    expect(badgeText([{ state: 'seeding' }], 'active')).toBe('');
+  });
+});
+
+describe('the add field', () => {
+  it.each([
+    ['', /Paste a magnet link/],
+    ['   ', /Paste a magnet link/],
+    ['hello world', /Not a magnet link or an address/],
+    ['ftp://example.org/a.torrent', /"ftp:" addresses cannot be added/],
+    ['javascript:alert(1)', /"javascript:" addresses cannot be added/],
+  ])('refuses %j at once', (text, message) => {
+    const checked = checkAddText(text);
+    expect(checked.ok).toBe(false);
+    if (!checked.ok) expect(checked.error).toMatch(message);
+  });
+
+  it('passes magnets, bare infohashes and http(s) addresses to the engine, which checks the rest', () => {
+    expect(checkAddText(' magnet:?xt=urn:btih:123 ')).toEqual({ ok: true, value: { kind: 'magnet', uri: 'magnet:?xt=urn:btih:123' } });
+    expect(checkAddText('a'.repeat(40))).toEqual({ ok: true, value: { kind: 'url', url: 'a'.repeat(40) } });
+    expect(checkAddText('https://example.org/x.torrent')).toEqual({ ok: true, value: { kind: 'url', url: 'https://example.org/x.torrent' } });
+  });
+
+  it('refuses empty and oversized files; base64 survives large files', () => {
+    expect(checkTorrentFile({ name: 'a.torrent', size: 0 }).ok).toBe(false);
+    expect(checkTorrentFile({ name: 'a.torrent', size: 17 * 1024 * 1024 }).ok).toBe(false);
+    expect(checkTorrentFile({ name: 'a.torrent', size: 300 }).ok).toBe(true);
+    const bytes = new Uint8Array(200_000).map((_, i) => (i * 7) & 0xff);
+    expect(Buffer.from(toBase64(bytes), 'base64').equals(Buffer.from(bytes))).toBe(true);
+  });
+});
+
+describe('ETA text', () => {
+  it.each([
+    [null, '∞'],
+    [Infinity, '∞'],
+    [42, '42s'],
+    [125, '2m 5s'],
+    [3 * 3600 + 12 * 60, '3h 12m'],
+    [50 * 3600, '2d 2h'],
+    [400 * 86400, '> 1 year'],
+  ])('%s → %s', (seconds, text) => expect(formatEta(seconds)).toBe(text));
+});
+
+describe('texts', () => {
+  it('every _locales key the popup, options and interception code uses exists', async () => {
+    const messages = JSON.parse(await readFile(join(ROOT, '_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await walk(join(dir, entry.name));
+        else if (/\.tsx?$/.test(entry.name)) files.push(join(dir, entry.name));
+      }
+    };
+    await walk(join(ROOT, 'extension-ui'));
+    await walk(join(ROOT, 'src/extension'));
+    const used = new Set<string>();
+    for (const file of files) {
+      const text = await readFile(file, 'utf8');
+      for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept)_[A-Za-z_]+)'/g)) used.add(m[1]!);
+    }
+    // Keys built from data (one per field / choice).
+    for (const f of ['downloadLimitKiB', 'uploadLimitKiB', 'maxPeersPerTorrent']) used.add(`options_${f}`).add(`options_${f}Hint`);
+    for (const b of ['active', 'off']) used.add(`options_badge_${b}`);
+    for (const th of ['system', 'light', 'dark']) used.add(`options_theme_${th}`);
+    expect(used.size).toBeGreaterThan(40);
+    expect([...used].filter((k) => !messages[k]?.message)).toEqual([]);
+    expect(messages.popup_addLabel?.message).toBe('Add magnet link or torrent URL');
+  });
+});

@@ -1,0 +1,141 @@
+// The popup and options in both themes, in real Chromium with the real extension, host and a
+// libtorrent seeder: text contrast (WCAG AA, 4.5:1) of what the pages show, a visible focus ring
+// when moving by keyboard, and screenshots. The PNGs go to tests/.tmp/screenshots, or to
+// docs/screenshots with TORRENTEDGE_SCREENSHOTS=1 (how the README's pictures are made).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeSingleFile } from '../../interop/harness/data.js';
+import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
+import { makeTorrent } from '../../interop/harness/make-torrent.js';
+import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
+import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
+import { ROOT, ensureBuilt } from './harness/build.js';
+import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
+import { addByTyping, waitForRow } from './harness/popup.js';
+import { clickRowButton, openTorrentFile } from './harness/ui.js';
+import type { Page } from 'puppeteer';
+
+const OUT = process.env.TORRENTEDGE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'tests', '.tmp', 'screenshots');
+
+let ws: Workspace;
+let tracker: Tracker;
+let profile: Profile;
+let browser: ExtensionBrowser;
+let popup: Page;
+let options: Page;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  await mkdir(OUT, { recursive: true });
+  ws = await createWorkspace('ext-look');
+  tracker = await startTracker({ intervalMs: 2_000 });
+  ws.onCleanup(() => tracker.close());
+  profile = await makeProfile('look');
+  await installHost(profile);
+  browser = await launchBrowser(profile);
+
+  // A finished torrent and a paused one, as a user's popup would show them.
+  const src = await ws.dir('src');
+  const done = await makeSingleFile(src, 'Debian netinst (sample).iso', 2 * 1024 * 1024);
+  const doneTorrent = await makeTorrent({ target: done, output: join(ws.root, 'done.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
+  const seeder = await startLibtorrentSeeder({ name: 'lt-seed-look', logDir: ws.logDir, save: src, torrent: doneTorrent.path, trackers: [tracker.udpUrl] });
+  const waiting = await makeSingleFile(await ws.dir('other'), 'Big Buck Bunny 1080p.mkv', 900_000);
+  const waitingTorrent = await makeTorrent({ target: waiting, output: join(ws.root, 'waiting.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 15 });
+
+  popup = await browser.openPage('extension-ui/popup.html');
+  await popup.setViewport({ width: 440, height: 560 });
+  await addByTyping(popup, doneTorrent.magnet([tracker.udpUrl]));
+  await waitForRow(popup, (r) => r.infoHash === doneTorrent.infoHash && r.state === 'seeding', 60_000, 'the sample to finish');
+  await seeder.proc.stop();
+  await openTorrentFile(popup, waitingTorrent.path);
+  await waitForRow(popup, (r) => r.infoHash === waitingTorrent.infoHash && r.state === 'downloading', 20_000, 'the second torrent');
+  await clickRowButton(popup, waitingTorrent.infoHash, 'Pause');
+  await waitForRow(popup, (r) => r.infoHash === waitingTorrent.infoHash && r.state === 'paused', 10_000, 'paused');
+  await addByTyping(popup, 'not a link');
+  await popup.waitForFunction(() => (document.getElementById('add-error')?.textContent ?? '') !== '');
+
+  options = await browser.openPage('extension-ui/options.html');
+  await options.setViewport({ width: 900, height: 1000 });
+  await options.waitForSelector('#pref-theme', { timeout: 30_000 });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await profile?.remove();
+  await ws?.cleanup();
+});
+
+/** The lowest contrast ratio between an element's text colour and the page background. */
+async function worstContrast(page: Page): Promise<{ ratio: number; what: string }> {
+  return page.evaluate(() => {
+    const parse = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = (c: string): number => {
+      const [r, g, b] = parse(c).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const backgroundOf = (el: Element | null): string => {
+      for (let e = el; e; e = e.parentElement) {
+        const bg = getComputedStyle(e).backgroundColor;
+        const alpha = parse(bg)[3];
+        if (bg && !bg.endsWith(', 0)') && alpha !== 0 && bg !== 'transparent') return bg;
+      }
+      return getComputedStyle(document.body).backgroundColor;
+    };
+    let worst = { ratio: 99, what: '' };
+    const texts = Array.from(document.querySelectorAll('main *')).filter(
+      (el) => Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '') && (el as HTMLElement).offsetParent !== null,
+    );
+    for (const el of texts) {
+      const a = lum(getComputedStyle(el).color);
+      const b = lum(backgroundOf(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < worst.ratio) worst = { ratio, what: `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent!.trim().slice(0, 30)}` };
+    }
+    return worst;
+  });
+}
+
+async function setTheme(theme: 'light' | 'dark'): Promise<void> {
+  await options.bringToFront();
+  await options.select('#pref-theme', theme);
+  await options.waitForFunction((t: string) => document.documentElement.dataset.theme === t, { timeout: 10_000 }, theme);
+  // The popup is in a background tab, where requestAnimationFrame polling never fires.
+  await popup.waitForFunction((t: string) => document.documentElement.dataset.theme === t, { timeout: 10_000, polling: 200 }, theme);
+}
+
+describe('look', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`${theme}: text contrast is at least 4.5:1 on popup and options; screenshots`, async () => {
+      await setTheme(theme);
+      await options.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+      for (const [name, page] of [['popup', popup], ['options', options]] as const) {
+        await page.bringToFront();
+        const worst = await worstContrast(page);
+        expect(worst.ratio, `${name} ${theme}: ${worst.what}`).toBeGreaterThanOrEqual(4.5);
+        await page.screenshot({ path: join(OUT, `${name}-${theme}.png`), fullPage: true } as Parameters<Page['screenshot']>[0]);
+      }
+    }, 60_000);
+  }
+
+  it('keyboard: Tab reaches the add field and the row buttons, each with a visible focus ring', async () => {
+    await popup.bringToFront();
+    await popup.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const seen: { tag: string; text: string; outline: string }[] = [];
+    for (let i = 0; i < 12; i++) {
+      await popup.keyboard.press('Tab');
+      seen.push(
+        await popup.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          const style = getComputedStyle(el);
+          return { tag: el.tagName.toLowerCase(), text: (el.textContent || el.getAttribute('aria-label') || el.id).trim(), outline: `${style.outlineStyle} ${style.outlineWidth}` };
+        }),
+      );
+    }
+    expect(seen.map((s) => s.text)).toEqual(expect.arrayContaining(['add-input', 'Open .torrent file', 'Open dashboard', 'Resume', 'Remove']));
+    for (const s of seen.filter((x) => x.tag !== 'body')) expect(s.outline, `${s.tag} ${s.text}`).toBe('solid 3px');
+  }, 30_000);
+});
