@@ -9,6 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AddPreview, AddSource, Command, CommandResult, Snapshot } from '../../src/extension/messages.js';
 import { formatBytes } from '../popup/format.js';
+import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type FlatFile } from './file-tree.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
@@ -218,29 +219,11 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                   <tbody>
                     {visibleNodes(tree, collapsed).map((n) => {
                       const state = checkState(n, (i) => wanted.has(i));
-                      const isOpen = !collapsed.has(n.key);
                       return (
                         <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file?.index}>
                           <td>
                             <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
-                              {n.file ? (
-                                <span class="tree-toggle" aria-hidden="true" />
-                              ) : (
-                                <button
-                                  type="button"
-                                  class="tree-toggle"
-                                  aria-expanded={isOpen ? 'true' : 'false'}
-                                  aria-label={`${isOpen ? 'Collapse' : 'Expand'} folder ${n.name}`}
-                                  onClick={() => {
-                                    const next = new Set(collapsed);
-                                    if (isOpen) next.add(n.key);
-                                    else next.delete(n.key);
-                                    setCollapsed(next);
-                                  }}
-                                >
-                                  {isOpen ? '▾' : '▸'}
-                                </button>
-                              )}
+                              <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
                               <input type="checkbox" aria-label={`Download ${n.name}`} checked={state === 'all'} indeterminate={state === 'some'} onChange={() => toggle(n.indexes, state !== 'all')} />
                               <span class="file-name">{n.name}</span>
                             </span>

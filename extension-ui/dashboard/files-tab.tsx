@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Command, CommandResult, TorrentRow } from '../../src/extension/messages.js';
 import { formatBytes, formatPercent } from '../popup/format.js';
+import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type TreeNode } from './file-tree.js';
 import { showDelivered } from './show-download.js';
 
@@ -86,30 +87,12 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
         <tbody>
           {rows.map((n) => {
             const state = checkState(n, (i) => priority(i) > 0);
-            const isOpen = !collapsed.has(n.key);
             const fileProgress = n.length > 0 ? n.downloaded / n.length : 1;
             return (
               <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file ? n.file.index : undefined} data-path={n.file?.path} data-priority={n.file ? priority(n.file.index) : undefined}>
                 <td>
                   <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
-                    {n.file ? (
-                      <span class="tree-toggle" aria-hidden="true" />
-                    ) : (
-                      <button
-                        type="button"
-                        class="tree-toggle"
-                        aria-expanded={isOpen ? 'true' : 'false'}
-                        aria-label={`${isOpen ? 'Collapse' : 'Expand'} folder ${n.name}`}
-                        onClick={() => {
-                          const next = new Set(collapsed);
-                          if (isOpen) next.add(n.key);
-                          else next.delete(n.key);
-                          setCollapsed(next);
-                        }}
-                      >
-                        {isOpen ? '▾' : '▸'}
-                      </button>
-                    )}
+                    <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
                     <input
                       type="checkbox"
                       aria-label={`Download ${n.name}`}
