@@ -9,12 +9,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AddPreview, AddSource, Command, CommandResult, Snapshot } from '../../src/extension/messages.js';
 import { formatBytes } from '../popup/format.js';
+import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type FlatFile } from './file-tree.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
-
-export const DIALOG_SOURCE_LABEL = 'Magnet link or .torrent URL';
 
 export function toBase64(bytes: Uint8Array): string {
   let text = '';
@@ -68,17 +67,17 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   const begin = async (source: AddSource): Promise<void> => {
     setError('');
     if (source.kind === 'magnet') {
-      setStep({ kind: 'working', what: 'Adding the magnet link…' });
+      setStep({ kind: 'working', what: t('dash_addingMagnet') });
       const result = await props.send({ type: 'addWithFiles', source, files: 'choose-later' });
       if (!result.ok) return fail(result.error);
       const hex = 'infoHash' in result && result.infoHash ? result.infoHash : '';
       setStep({ kind: 'magnet', infoHash: hex, name: hex });
       return;
     }
-    setStep({ kind: 'working', what: 'Reading the torrent…' });
+    setStep({ kind: 'working', what: t('dash_readingTorrent') });
     const result = await props.send({ type: 'preview', source });
     if (!result.ok) return fail(result.error);
-    if (!('preview' in result)) return fail('The engine did not describe that torrent.');
+    if (!('preview' in result)) return fail(t('dash_noPreview'));
     setWanted(new Set(result.preview.files?.map((f) => f.index) ?? []));
     setStep({ kind: 'choose', source, preview: result.preview });
   };
@@ -116,7 +115,7 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   };
 
   const confirm = async (): Promise<void> => {
-    if (!files || wanted.size === 0) return setError('Choose at least one file.');
+    if (!files || wanted.size === 0) return setError(t('dash_chooseOne'));
     setError('');
     if (step.kind === 'choose') {
       const result = await props.send({ type: 'addWithFiles', source: step.source, files: [...wanted].sort((a, b) => a - b), ...(paused ? { paused: true } : {}) });
@@ -141,7 +140,7 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   const submitSource = (e: Event): void => {
     e.preventDefault();
     const value = text.trim();
-    if (!value) return setError('Paste a magnet link (magnet:?xt=urn:btih:…) or the address of a .torrent file, or choose a .torrent file.');
+    if (!value) return setError(t('dash_sourceEmpty'));
     void begin(textSource(value));
   };
 
@@ -155,10 +154,10 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
         void cancel();
       }}
     >
-      <h2 id="add-dialog-title">Add a torrent</h2>
+      <h2 id="add-dialog-title">{t('dash_addTitle')}</h2>
       {step.kind === 'source' && (
         <form class="add-source" onSubmit={submitSource}>
-          <label for="dialog-source">{DIALOG_SOURCE_LABEL}</label>
+          <label for="dialog-source">{t('dash_sourceLabel')}</label>
           <input
             id="dialog-source"
             type="text"
@@ -170,7 +169,7 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
             aria-describedby="dialog-error"
             onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
           />
-          <label for="dialog-file">…or choose a .torrent file</label>
+          <label for="dialog-file">{t('dash_chooseFile')}</label>
           <input
             id="dialog-file"
             type="file"
@@ -185,9 +184,9 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
           </p>
           <div class="dialog-actions">
             <button type="button" class="secondary" onClick={close}>
-              Cancel
+              {t('dash_cancel')}
             </button>
-            <button type="submit">Continue</button>
+            <button type="submit">{t('dash_continue')}</button>
           </div>
         </form>
       )}
@@ -199,23 +198,23 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
           </p>
           {!files ? (
             <p role="status" class="muted">
-              Waiting for the torrent’s file list from peers… Nothing is downloaded until you choose.
+              {t('dash_waitingFiles')}
             </p>
           ) : (
             <>
               <p class="add-size" role="status">
-                {formatBytes(chosenBytes)} of {formatBytes(total)} chosen ({wanted.size} of {files.length} files)
+                {t('dash_chosen', formatBytes(chosenBytes), formatBytes(total), String(wanted.size), String(files.length))}
               </p>
               <div class="dialog-actions" style={{ justifyContent: 'flex-start', marginTop: 0 }}>
                 <button type="button" class="secondary" onClick={() => setWanted(new Set(files.map((f) => f.index)))}>
-                  Select all
+                  {t('dash_selectAll')}
                 </button>
                 <button type="button" class="secondary" onClick={() => setWanted(new Set())}>
-                  Select none
+                  {t('dash_selectNone')}
                 </button>
               </div>
               <div class="add-files">
-                <table class="grid" aria-label="Files to download">
+                <table class="grid" aria-label={t('dash_filesToDownload')}>
                   <tbody>
                     {visibleNodes(tree, collapsed).map((n) => {
                       const state = checkState(n, (i) => wanted.has(i));
@@ -224,7 +223,7 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                           <td>
                             <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
                               <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
-                              <input type="checkbox" aria-label={`Download ${n.name}`} checked={state === 'all'} indeterminate={state === 'some'} onChange={() => toggle(n.indexes, state !== 'all')} />
+                              <input type="checkbox" aria-label={t('dash_downloadFile', n.name)} checked={state === 'all'} indeterminate={state === 'some'} onChange={() => toggle(n.indexes, state !== 'all')} />
                               <span class="file-name">{n.name}</span>
                             </span>
                           </td>
@@ -236,7 +235,7 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                 </table>
               </div>
               <label style={{ display: 'block', marginTop: '8px' }}>
-                <input type="checkbox" checked={paused} onChange={(e) => setPaused((e.currentTarget as HTMLInputElement).checked)} /> Add paused
+                <input type="checkbox" checked={paused} onChange={(e) => setPaused((e.currentTarget as HTMLInputElement).checked)} /> {t('dash_addPaused')}
               </label>
             </>
           )}
@@ -245,10 +244,10 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
           </p>
           <div class="dialog-actions">
             <button type="button" class="secondary" onClick={() => void cancel()}>
-              Cancel
+              {t('dash_cancel')}
             </button>
             <button type="button" disabled={!files || wanted.size === 0} onClick={() => void confirm()}>
-              Add
+              {t('dash_add')}
             </button>
           </div>
         </div>

@@ -10,6 +10,8 @@ import { AddForm } from '../popup/add-form.js';
 import { useEngine } from '../popup/engine-link.js';
 import { HostBanner } from '../popup/host-banner.js';
 import { mount } from '../popup/mount.js';
+import { t } from '../common/i18n.js';
+import { useTheme } from '../common/theme.js';
 import { AddDialog, torrentFileSource } from './add-dialog.js';
 import { Details } from './details.js';
 import { ListTools } from './list-tools.js';
@@ -42,6 +44,10 @@ function Dashboard() {
   }, []);
   const snapshot = injected ?? engine.snapshot;
   const send = engine.send;
+  useTheme(snapshot);
+  useEffect(() => {
+    document.title = t('dash_title');
+  }, []);
 
   const [filter, setFilter] = useState<StateFilter>('all');
   const [text, setText] = useState('');
@@ -53,7 +59,7 @@ function Dashboard() {
   const [dropMessage, setDropMessage] = useState('');
 
   const rows = useMemo(() => sortTorrents(filterTorrents(snapshot.torrents, filter, text), sort.key, sort.dir), [snapshot.torrents, filter, text, sort]);
-  const byHash = useMemo(() => new Map(snapshot.torrents.map((t) => [t.infoHash, t])), [snapshot.torrents]);
+  const byHash = useMemo(() => new Map(snapshot.torrents.map((row) => [row.infoHash, row])), [snapshot.torrents]);
   // Opened at one torrent (`?torrent=<infohash>`, e.g. from a completion notification): select it
   // once it is in the list.
   const [openAt, setOpenAt] = useState(() => new URLSearchParams(location.search).get('torrent'));
@@ -80,8 +86,8 @@ function Dashboard() {
     e.preventDefault();
     setDragging(false);
     const files = Array.from(e.dataTransfer?.files ?? []).filter(isTorrentFile);
-    if (files.length === 0) return setDropMessage('Drop a .torrent file to add it.');
-    setDropMessage(files.length > 1 ? `Adding ${files[0]!.name}; drop the other ${files.length - 1} after it.` : '');
+    if (files.length === 0) return setDropMessage(t('dash_dropHint'));
+    setDropMessage(files.length > 1 ? t('dash_dropMany', files[0]!.name, String(files.length - 1)) : '');
     setAdding({ open: true, initial: await torrentFileSource(files[0]!) });
   };
   const hasFiles = (e: DragEvent): boolean => Array.from(e.dataTransfer?.types ?? []).includes('Files');
@@ -107,7 +113,7 @@ function Dashboard() {
         <h1>TorrentEdge</h1>
         <TotalsBar totals={snapshot.dashboard?.totals} />
         <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
-          Add torrent…
+          {t('dash_addTorrent')}
         </button>
       </header>
       <HostBanner host={snapshot.host} />
@@ -134,7 +140,7 @@ function Dashboard() {
         sort={sort}
         onSort={onSortColumn}
         onRemove={() => setRemoving(selected.map((t) => t.infoHash))}
-        empty={snapshot.starting ? 'Loading torrents…' : snapshot.torrents.length === 0 ? 'No torrents yet. Add one, or drop a .torrent file here.' : 'No torrent matches the filter.'}
+        empty={snapshot.starting ? t('dash_loading') : snapshot.torrents.length === 0 ? t('dash_empty') : t('dash_noMatch')}
       />
       <Details torrent={focused} snapshot={snapshot} send={send} live={injected === null} />
       <RemoveDialog
@@ -147,7 +153,7 @@ function Dashboard() {
       <AddDialog open={adding.open} initial={adding.initial} snapshot={snapshot} send={send} onClose={() => setAdding({ open: false, initial: null })} />
       {dragging && (
         <div class="drop-overlay" aria-hidden="true">
-          <span>Drop .torrent files to add them</span>
+          <span>{t('dash_dropOverlay')}</span>
         </div>
       )}
     </main>

@@ -11,11 +11,30 @@ import { PeersTab } from './peers-tab.js';
 import { PiecesTab } from './pieces-tab.js';
 import { SpeedTab } from './speed-tab.js';
 import { TrackersTab } from './trackers-tab.js';
+import { t } from '../common/i18n.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
 
 export const TABS = ['General', 'Files', 'Peers', 'Trackers', 'Pieces', 'Speed'] as const;
 export type Tab = (typeof TABS)[number];
+
+/** Tab names as shown (TABS stays the stable id in `#tab-<id>` and `data-tab`). */
+function tabLabel(tab: Tab): string {
+  switch (tab) {
+    case 'General':
+      return t('dash_tab_General');
+    case 'Files':
+      return t('dash_tab_Files');
+    case 'Peers':
+      return t('dash_tab_Peers');
+    case 'Trackers':
+      return t('dash_tab_Trackers');
+    case 'Pieces':
+      return t('dash_tab_Pieces');
+    case 'Speed':
+      return t('dash_tab_Speed');
+  }
+}
 
 /** Samples the Speed graph spans (the offscreen history's length: 5 minutes a second each). */
 const SPEED_SLOTS = 300;
@@ -23,8 +42,8 @@ const SPEED_SLOTS = 300;
 export function Details(props: { torrent: TorrentRow | undefined; snapshot: Snapshot; send: Send; live: boolean }) {
   const [tab, setTab] = useState<Tab>('General');
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
-  const t = props.torrent;
-  const hex = t?.infoHash ?? null;
+  const row = props.torrent;
+  const hex = row?.infoHash ?? null;
   const detail = hex ? props.snapshot.dashboard?.details?.[hex] : undefined;
   const peers = hex ? props.snapshot.peers?.[hex] : undefined;
   // Sent when the choice changes, and again when the snapshot lacks it (the service worker restarted).
@@ -34,11 +53,11 @@ export function Details(props: { torrent: TorrentRow | undefined; snapshot: Snap
   }, [hex, missing, props.live]);
   useEffect(() => () => void props.send({ type: 'watchPeers', infoHash: null }), []);
 
-  if (!t) {
+  if (!row) {
     return (
-      <section class="details" aria-label="Details">
+      <section class="details" aria-label={t('dash_details')}>
         <p class="muted" style={{ padding: '10px' }}>
-          Select a torrent to see its details.
+          {t('dash_selectHint')}
         </p>
       </section>
     );
@@ -54,11 +73,11 @@ export function Details(props: { torrent: TorrentRow | undefined; snapshot: Snap
   };
 
   return (
-    <section class="details" aria-labelledby="details-title" data-infohash={t.infoHash}>
-      <h2 id="details-title" class="details-title" title={t.name}>
-        {t.name}
+    <section class="details" aria-labelledby="details-title" data-infohash={row.infoHash}>
+      <h2 id="details-title" class="details-title" title={row.name}>
+        {row.name}
       </h2>
-      <div class="tabs" role="tablist" aria-label="Torrent details" onKeyDown={onKeyDown}>
+      <div class="tabs" role="tablist" aria-label={t('dash_tabs')} onKeyDown={onKeyDown}>
         {TABS.map((name, i) => (
           <button
             key={name}
@@ -73,16 +92,16 @@ export function Details(props: { torrent: TorrentRow | undefined; snapshot: Snap
             tabIndex={tab === name ? 0 : -1}
             onClick={() => setTab(name)}
           >
-            {name}
+            {tabLabel(name)}
           </button>
         ))}
       </div>
       <div class="tab-panel" id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} data-tab={tab} tabIndex={0}>
-        {tab === 'General' && <GeneralTab torrent={t} />}
-        {tab === 'Files' && <FilesTab torrent={t} send={props.send} />}
+        {tab === 'General' && <GeneralTab torrent={row} />}
+        {tab === 'Files' && <FilesTab torrent={row} send={props.send} />}
         {tab === 'Peers' && <PeersTab peers={peers} />}
-        {tab === 'Trackers' && <TrackersTab infoHash={t.infoHash} trackers={detail?.trackers} send={props.send} />}
-        {tab === 'Pieces' && <PiecesTab detail={detail} piecesHave={t.piecesHave} />}
+        {tab === 'Trackers' && <TrackersTab infoHash={row.infoHash} trackers={detail?.trackers} send={props.send} />}
+        {tab === 'Pieces' && <PiecesTab detail={detail} piecesHave={row.piecesHave} />}
         {tab === 'Speed' && <SpeedTab speed={detail?.speed} slots={SPEED_SLOTS} />}
       </div>
     </section>

@@ -7,26 +7,27 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Command, CommandResult, TorrentRow } from '../../src/extension/messages.js';
 import { formatBytes, formatPercent } from '../popup/format.js';
+import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type TreeNode } from './file-tree.js';
 import { showDelivered } from './show-download.js';
 
-export const PRIORITIES: { value: number; label: string }[] = [
-  { value: 0, label: 'Skip' },
-  { value: 1, label: 'Low' },
-  { value: 4, label: 'Normal' },
-  { value: 7, label: 'High' },
+export const PRIORITIES: { value: number; label(): string }[] = [
+  { value: 0, label: () => t('dash_priority_skip') },
+  { value: 1, label: () => t('dash_priority_low') },
+  { value: 4, label: () => t('dash_priority_normal') },
+  { value: 7, label: () => t('dash_priority_high') },
 ];
 
 function PrioritySelect(props: { value: number | 'mixed'; label: string; onChange(priority: number): void }) {
   const known = props.value === 'mixed' || PRIORITIES.some((p) => p.value === props.value);
   return (
     <select aria-label={props.label} value={String(props.value)} onChange={(e) => props.onChange(Number((e.currentTarget as HTMLSelectElement).value))}>
-      {props.value === 'mixed' && <option value="mixed">Mixed</option>}
-      {!known && <option value={String(props.value)}>Priority {props.value}</option>}
+      {props.value === 'mixed' && <option value="mixed">{t('dash_priorityMixed')}</option>}
+      {!known && <option value={String(props.value)}>{t('dash_priorityN', String(props.value))}</option>}
       {PRIORITIES.map((p) => (
         <option key={p.value} value={String(p.value)}>
-          {p.label}
+          {p.label()}
         </option>
       ))}
     </select>
@@ -34,17 +35,17 @@ function PrioritySelect(props: { value: number | 'mixed'; label: string; onChang
 }
 
 export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Promise<CommandResult> }) {
-  const t = props.torrent;
+  const row = props.torrent;
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Map<number, number>>(new Map());
   const [message, setMessage] = useState('');
-  const tree = useMemo(() => buildFileTree(t.files, t.name), [t.files, t.name]);
-  const engine = new Map(t.files.map((f) => [f.index, f.priority as number]));
+  const tree = useMemo(() => buildFileTree(row.files, row.name), [row.files, row.name]);
+  const engine = new Map(row.files.map((f) => [f.index, f.priority as number]));
   // Pending changes the snapshot now confirms are dropped.
   useEffect(() => {
     if ([...pending].some(([i, p]) => engine.get(i) === p)) setPending(new Map([...pending].filter(([i, p]) => engine.get(i) !== p)));
-  }, [t.files]);
-  if (t.files.length === 0) return <p class="muted">The file list is known once the metadata arrives.</p>;
+  }, [row.files]);
+  if (row.files.length === 0) return <p class="muted">{t('dash_filesUnknown')}</p>;
 
   const priority = (i: number): number => pending.get(i) ?? engine.get(i) ?? 0;
   const nodePriority = (n: TreeNode): number | 'mixed' => {
@@ -56,30 +57,30 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
     const next = new Map(pending);
     for (const i of indexes) next.set(i, value);
     setPending(next);
-    const result = await props.send({ type: 'setFilePriorities', infoHash: t.infoHash, files: indexes.map((index) => ({ index, priority: value })) });
+    const result = await props.send({ type: 'setFilePriorities', infoHash: row.infoHash, files: indexes.map((index) => ({ index, priority: value })) });
     if (!result.ok) {
       setMessage(result.error);
       setPending(new Map([...next].filter(([i]) => !indexes.includes(i))));
     } else setMessage('');
   };
 
-  const delivered = t.delivery?.target === 'downloads' && t.delivery.state === 'delivered';
+  const delivered = row.delivery?.target === 'downloads' && row.delivery.state === 'delivered';
   const rows = visibleNodes(tree, collapsed);
   return (
     <div>
       <p role="status" class="field-error">
         {message}
       </p>
-      <table class="grid files-table" aria-label="Files">
+      <table class="grid files-table" aria-label={t('dash_files')}>
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col" class="num">Size</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Priority</th>
+            <th scope="col">{t('dash_col_name')}</th>
+            <th scope="col" class="num">{t('dash_col_size')}</th>
+            <th scope="col">{t('dash_col_progress')}</th>
+            <th scope="col">{t('dash_col_priority')}</th>
             {delivered && (
               <th scope="col">
-                <span class="visually-hidden">Show</span>
+                <span class="visually-hidden">{t('dash_show')}</span>
               </th>
             )}
           </tr>
@@ -95,7 +96,7 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
                     <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
                     <input
                       type="checkbox"
-                      aria-label={`Download ${n.name}`}
+                      aria-label={t('dash_downloadFile', n.name)}
                       checked={state === 'all'}
                       indeterminate={state === 'some'}
                       onChange={() => void apply(n.indexes, state === 'all' ? 0 : 4)}
@@ -105,16 +106,16 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
                 </td>
                 <td class="num">{formatBytes(n.length)}</td>
                 <td>
-                  <progress class="file-progress" max={1} value={fileProgress} aria-label={`Progress of ${n.name}`} /> {formatPercent(fileProgress)}
+                  <progress class="file-progress" max={1} value={fileProgress} aria-label={t('dash_progressOf', n.name)} /> {formatPercent(fileProgress)}
                 </td>
                 <td>
-                  <PrioritySelect value={nodePriority(n)} label={`Priority of ${n.name}`} onChange={(p) => void apply(n.indexes, p)} />
+                  <PrioritySelect value={nodePriority(n)} label={t('dash_priorityOf', n.name)} onChange={(p) => void apply(n.indexes, p)} />
                 </td>
                 {delivered && (
                   <td>
                     {n.file && priority(n.file.index) > 0 && n.downloaded === n.length && (
-                      <button type="button" class="secondary" aria-label={`Show ${n.name} in its folder`} onClick={() => void showDelivered(n.file!.path).then((m) => setMessage(m ?? ''))}>
-                        Show
+                      <button type="button" class="secondary" aria-label={t('dash_showInFolder', n.name)} onClick={() => void showDelivered(n.file!.path).then((m) => setMessage(m ?? ''))}>
+                        {t('dash_show')}
                       </button>
                     )}
                   </td>

@@ -1,40 +1,44 @@
 /** Details › General: the engine's numbers for one torrent, as they come. */
 import { Fragment } from 'preact';
 import type { TorrentRow } from '../../src/extension/messages.js';
+import { t } from '../common/i18n.js';
 import { formatBytes, formatDate, formatEta, formatPercent, formatRate, formatRatio, stateLabel } from '../popup/format.js';
 
-function deliveryWords(t: TorrentRow): string {
-  const d = t.delivery;
-  if (!d) return t.state === 'seeding' ? 'Kept in the extension’s storage' : 'Delivered when complete (see Options › Download location)';
-  return `${d.target === 'downloads' ? 'Downloads folder' : 'Chosen folder'}: ${d.message}`;
+function deliveryWords(row: TorrentRow): string {
+  const d = row.delivery;
+  if (!d) return row.state === 'seeding' ? t('dash_keptInStorage') : t('dash_deliveredWhenComplete');
+  return d.target === 'downloads' ? t('dash_deliveryDownloads', d.message) : t('dash_deliveryChosen', d.message);
 }
 
+/** One line: a stable field id (`data-field`, English, for tests), its shown label, the value. */
+type Item = [field: string, label: string, value: string, problem?: boolean];
+
 export function GeneralTab(props: { torrent: TorrentRow }) {
-  const t = props.torrent;
-  const items: [string, string, boolean?][] = [
-    ['State', stateLabel(t.state)],
-    ['Progress', `${formatPercent(t.progress)} (${formatBytes(t.verifiedLength)} of ${formatBytes(t.wantedLength)})`],
-    ['Size', t.totalLength > 0 ? `${formatBytes(t.totalLength)} total, ${formatBytes(t.wantedLength)} wanted` : 'Unknown until the metadata arrives'],
-    ['Info hash', t.infoHash],
-    ['Downloaded', formatBytes(t.downloaded)],
-    ['Uploaded', formatBytes(t.uploaded)],
-    ['Ratio', formatRatio(t.ratio)],
-    ['Speed', `↓ ${formatRate(t.downloadRate)} · ↑ ${formatRate(t.uploadRate)}`],
-    ['ETA', t.state === 'downloading' ? formatEta(t.eta) : '—'],
-    ['Peers', `${t.peers} connected (${t.seeds} seeds)`],
-    ['Pieces', t.pieceCount > 0 ? `${t.piecesHave} of ${t.pieceCount} × ${formatBytes(t.pieceLength)}` : '—'],
-    ['Added', formatDate(t.addedAt)],
-    ['Completed', formatDate(t.completedAt)],
-    ['Save location', deliveryWords(t), t.delivery?.state === 'failed' || t.delivery?.state === 'needs-access'],
-    ['Hash failures', String(t.hashFailures)],
+  const row = props.torrent;
+  const items: Item[] = [
+    ['State', t('dash_gen_state'), stateLabel(row.state)],
+    ['Progress', t('dash_gen_progress'), t('dash_gen_progressValue', formatPercent(row.progress), formatBytes(row.verifiedLength), formatBytes(row.wantedLength))],
+    ['Size', t('dash_gen_size'), row.totalLength > 0 ? t('dash_gen_sizeValue', formatBytes(row.totalLength), formatBytes(row.wantedLength)) : t('dash_gen_sizeUnknown')],
+    ['Info hash', t('dash_gen_infoHash'), row.infoHash],
+    ['Downloaded', t('dash_gen_downloaded'), formatBytes(row.downloaded)],
+    ['Uploaded', t('dash_gen_uploaded'), formatBytes(row.uploaded)],
+    ['Ratio', t('dash_gen_ratio'), formatRatio(row.ratio)],
+    ['Speed', t('dash_gen_speed'), t('dash_gen_speedValue', formatRate(row.downloadRate), formatRate(row.uploadRate))],
+    ['ETA', t('dash_gen_eta'), row.state === 'downloading' ? formatEta(row.eta) : '—'],
+    ['Peers', t('dash_gen_peers'), t('dash_gen_peersValue', String(row.peers), String(row.seeds))],
+    ['Pieces', t('dash_gen_pieces'), row.pieceCount > 0 ? t('dash_gen_piecesValue', String(row.piecesHave), String(row.pieceCount), formatBytes(row.pieceLength)) : '—'],
+    ['Added', t('dash_gen_added'), formatDate(row.addedAt)],
+    ['Completed', t('dash_gen_completed'), formatDate(row.completedAt)],
+    ['Save location', t('dash_gen_saveLocation'), deliveryWords(row), row.delivery?.state === 'failed' || row.delivery?.state === 'needs-access'],
+    ['Hash failures', t('dash_gen_hashFailures'), String(row.hashFailures)],
   ];
-  if (t.error) items.push(['Error', t.error, true]);
+  if (row.error) items.push(['Error', t('dash_gen_error'), row.error, true]);
   return (
     <dl class="general-grid">
-      {items.map(([label, value, problem]) => (
-        <Fragment key={label}>
+      {items.map(([field, label, value, problem]) => (
+        <Fragment key={field}>
           <dt>{label}</dt>
-          <dd class={problem ? 'problem' : undefined} data-field={label}>
+          <dd class={problem ? 'problem' : undefined} data-field={field}>
             {value}
           </dd>
         </Fragment>

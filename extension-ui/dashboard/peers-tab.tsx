@@ -6,14 +6,15 @@
  */
 import type { PeerView } from '../../src/extension/messages.js';
 import { formatPercent, formatRate } from '../popup/format.js';
+import { t } from '../common/i18n.js';
 
-const SOURCE_LABELS: Record<PeerView['source'], string> = {
-  tracker: 'Tracker',
-  dht: 'DHT',
-  pex: 'PEX',
-  lsd: 'LSD',
-  incoming: 'Incoming',
-  manual: 'Magnet / manual',
+const SOURCE_LABELS: Record<PeerView['source'], () => string> = {
+  tracker: () => t('dash_source_tracker'),
+  dht: () => t('dash_source_dht'),
+  pex: () => t('dash_source_pex'),
+  lsd: () => t('dash_source_lsd'),
+  incoming: () => t('dash_source_incoming'),
+  manual: () => t('dash_source_manual'),
 };
 
 function PeerRow(props: { peer: PeerView }) {
@@ -22,14 +23,14 @@ function PeerRow(props: { peer: PeerView }) {
     <tr class="peer" data-address={p.address} data-source={p.source} data-transport={p.transport} data-encrypted={String(p.encrypted)}>
       <td>{p.address}</td>
       <td>{p.client ?? ''}</td>
-      <td>{SOURCE_LABELS[p.source] ?? p.source}</td>
+      <td>{SOURCE_LABELS[p.source]?.() ?? p.source}</td>
       <td>{p.transport === 'utp' ? 'uTP' : 'TCP'}</td>
-      <td>{p.encrypted ? 'Yes' : 'No'}</td>
+      <td>{p.encrypted ? t('dash_yes') : t('dash_no')}</td>
       <td class="num">{formatRate(p.downloadRate)}</td>
       <td class="num">{formatRate(p.uploadRate)}</td>
       <td class="num">{formatPercent(p.progress)}</td>
       <td>
-        <abbr title="D/d: downloading from (d: interested, choked) · U/u: uploading to · S: snubbed · I: incoming · E: encrypted · P: uTP">{p.flags}</abbr>
+        <abbr title={t('dash_flagsHelp')}>{p.flags}</abbr>
       </td>
     </tr>
   );
@@ -37,20 +38,20 @@ function PeerRow(props: { peer: PeerView }) {
 
 export function PeersTab(props: { peers: PeerView[] | undefined }) {
   const { peers } = props;
-  if (!peers || peers.length === 0) return <p class="muted">{peers ? 'No peers connected.' : 'Loading peers…'}</p>;
+  if (!peers || peers.length === 0) return <p class="muted">{peers ? t('dash_noPeers') : t('dash_loadingPeers')}</p>;
   return (
-    <table class="grid peers-table" aria-label="Connected peers">
+    <table class="grid peers-table" aria-label={t('dash_connectedPeers')}>
       <thead>
         <tr>
-          <th scope="col">Address</th>
-          <th scope="col">Client</th>
-          <th scope="col">Source</th>
-          <th scope="col">Transport</th>
-          <th scope="col">Encrypted</th>
-          <th scope="col" class="num">Down</th>
-          <th scope="col" class="num">Up</th>
-          <th scope="col" class="num">Has</th>
-          <th scope="col">Flags</th>
+          <th scope="col">{t('dash_col_address')}</th>
+          <th scope="col">{t('dash_col_client')}</th>
+          <th scope="col">{t('dash_col_source')}</th>
+          <th scope="col">{t('dash_col_transport')}</th>
+          <th scope="col">{t('dash_col_encrypted')}</th>
+          <th scope="col" class="num">{t('dash_col_down')}</th>
+          <th scope="col" class="num">{t('dash_col_up')}</th>
+          <th scope="col" class="num">{t('dash_col_has')}</th>
+          <th scope="col">{t('dash_col_flags')}</th>
         </tr>
       </thead>
       <tbody>

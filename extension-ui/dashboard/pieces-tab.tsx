@@ -6,6 +6,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { TorrentDetail } from '../../src/extension/messages.js';
 import { decodeBitfield, pieceCells } from './chart-math.js';
+import { t } from '../common/i18n.js';
 
 const CELL = 8;
 const GAP = 1;
@@ -53,24 +54,24 @@ export function PiecesTab(props: { detail: TorrentDetail | undefined; piecesHave
     el.dataset['drawn'] = String(Date.now());
   }, [detail?.pieces, detail?.pieceCount]);
 
-  if (!detail) return <p class="muted">Loading the piece map…</p>;
-  if (detail.pieceCount === 0) return <p class="muted">The piece map is known once the metadata arrives.</p>;
+  if (!detail) return <p class="muted">{t('dash_loadingPieces')}</p>;
+  if (detail.pieceCount === 0) return <p class="muted">{t('dash_piecesUnknown')}</p>;
   return (
     <div class="canvas-wrap">
       <p class="legend">
         <span>
           <span class="swatch" style={{ background: 'var(--piece-have)' }} />
-          Verified
+          {t('dash_verified')}
         </span>
         <span>
           <span class="swatch" style={{ background: 'var(--piece-missing)' }} />
-          Missing
+          {t('dash_missing')}
         </span>
         <span>
-          {props.piecesHave} of {detail.pieceCount} pieces
+          {t('dash_piecesCount', String(props.piecesHave), String(detail.pieceCount))}
         </span>
       </p>
-      <canvas ref={canvas} class="pieces-canvas" role="img" aria-label={`Piece map: ${props.piecesHave} of ${detail.pieceCount} pieces verified`} />
+      <canvas ref={canvas} class="pieces-canvas" role="img" aria-label={t('dash_pieceMap', String(props.piecesHave), String(detail.pieceCount))} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** Asks whether removing the selected torrents also deletes their downloaded data. */
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '../common/i18n.js';
 
 export function RemoveDialog(props: { names: string[]; onAnswer(answer: 'keep' | 'delete' | null): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -20,23 +21,23 @@ export function RemoveDialog(props: { names: string[]; onAnswer(answer: 'keep' |
         props.onAnswer(null);
       }}
     >
-      <h2 id="remove-title">Remove {props.names.length === 1 ? 'this torrent' : `${props.names.length} torrents`}?</h2>
+      <h2 id="remove-title">{props.names.length === 1 ? t('dash_removeOne') : t('dash_removeMany', String(props.names.length))}</h2>
       <ul>
         {shown.map((name, i) => (
           <li key={i}>{name}</li>
         ))}
-        {props.names.length > shown.length && <li>…and {props.names.length - shown.length} more</li>}
+        {props.names.length > shown.length && <li>{t('dash_andMore', String(props.names.length - shown.length))}</li>}
       </ul>
-      <p class="muted">Files already delivered to your Downloads folder (or your chosen folder) are never touched.</p>
+      <p class="muted">{t('dash_removeNote')}</p>
       <div class="dialog-actions">
         <button type="button" class="secondary" onClick={() => props.onAnswer(null)}>
-          Cancel
+          {t('dash_cancel')}
         </button>
         <button type="button" class="secondary" onClick={() => props.onAnswer('keep')}>
-          Remove, keep data
+          {t('dash_removeKeep')}
         </button>
         <button type="button" class="danger" onClick={() => props.onAnswer('delete')}>
-          Remove and delete data
+          {t('dash_removeDelete')}
         </button>
       </div>
     </dialog>

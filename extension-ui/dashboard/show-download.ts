@@ -4,6 +4,8 @@
  * saved it as `<name>` or `<name>/<path>` under Downloads) and asks Chromium to show it in the
  * file manager. Resolves with a message when it cannot.
  */
+import { t } from '../common/i18n.js';
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -16,8 +18,8 @@ export function deliveredPathPattern(relative: string): string {
 export async function showDelivered(relative: string): Promise<string | null> {
   const found = await chrome.downloads.search({ filenameRegex: deliveredPathPattern(relative), state: 'complete', orderBy: ['-startTime'], limit: 1 });
   const item = found[0];
-  if (!item) return 'That file is no longer in the browser’s download list.';
-  if (item.exists === false) return 'That file was moved or deleted from Downloads.';
+  if (!item) return t('dash_showGone');
+  if (item.exists === false) return t('dash_showMoved');
   chrome.downloads.show(item.id);
   return null;
 }

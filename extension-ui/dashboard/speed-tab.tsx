@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { SpeedHistoryView } from '../../src/extension/messages.js';
 import { formatRate } from '../popup/format.js';
 import { linePoints, niceMax } from './chart-math.js';
+import { t } from '../common/i18n.js';
 
 const HEIGHT = 160;
 const LEFT = 64;
@@ -59,7 +60,7 @@ export function SpeedTab(props: { speed: SpeedHistoryView | undefined; slots: nu
     el.dataset['max'] = String(max);
   }, [speed]);
 
-  if (!speed) return <p class="muted">Loading the speed history…</p>;
+  if (!speed) return <p class="muted">{t('dash_loadingSpeed')}</p>;
   const lastDown = speed.down[speed.down.length - 1] ?? 0;
   const lastUp = speed.up[speed.up.length - 1] ?? 0;
   const minutes = Math.round((props.slots * speed.intervalMs) / 60000);
@@ -68,15 +69,15 @@ export function SpeedTab(props: { speed: SpeedHistoryView | undefined; slots: nu
       <p class="legend">
         <span>
           <span class="swatch" style={{ background: 'var(--graph-down)' }} />
-          Download {formatRate(lastDown)}
+          {t('dash_legendDown', formatRate(lastDown))}
         </span>
         <span>
           <span class="swatch" style={{ background: 'var(--graph-up)' }} />
-          Upload {formatRate(lastUp)}
+          {t('dash_legendUp', formatRate(lastUp))}
         </span>
-        <span>Last {minutes} minutes</span>
+        <span>{t('dash_lastMinutes', String(minutes))}</span>
       </p>
-      <canvas ref={canvas} class="speed-canvas" role="img" aria-label={`Speed graph: download ${formatRate(lastDown)}, upload ${formatRate(lastUp)}`} />
+      <canvas ref={canvas} class="speed-canvas" role="img" aria-label={t('dash_speedGraph', formatRate(lastDown), formatRate(lastUp))} />
     </div>
   );
 }

@@ -6,20 +6,21 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TorrentRow } from '../../src/extension/messages.js';
 import { formatBytes, formatEta, formatPercent, formatRate, stateLabel } from '../popup/format.js';
+import { t } from '../common/i18n.js';
 import { clickRow, moveFocus, selectAll, type NavKey, type Selection } from './selection.js';
 import type { SortDir, SortKey } from './torrent-query.js';
 import { scrollToReveal, visibleWindow } from './virtual-window.js';
 
 export const ROW_HEIGHT = 36;
 
-const COLUMNS: { key: SortKey; label: string; num?: boolean }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'size', label: 'Size', num: true },
-  { key: 'progress', label: 'Progress' },
-  { key: 'state', label: 'State' },
-  { key: 'downloadRate', label: 'Down', num: true },
-  { key: 'uploadRate', label: 'Up', num: true },
-  { key: 'eta', label: 'ETA', num: true },
+const COLUMNS: { key: SortKey; label(): string; num?: boolean }[] = [
+  { key: 'name', label: () => t('dash_col_name') },
+  { key: 'size', label: () => t('dash_col_size'), num: true },
+  { key: 'progress', label: () => t('dash_col_progress') },
+  { key: 'state', label: () => t('dash_col_state') },
+  { key: 'downloadRate', label: () => t('dash_col_down'), num: true },
+  { key: 'uploadRate', label: () => t('dash_col_up'), num: true },
+  { key: 'eta', label: () => t('dash_col_eta'), num: true },
 ];
 
 export interface TorrentTableProps {
@@ -33,18 +34,18 @@ export interface TorrentTableProps {
   empty: string;
 }
 
-function Row(props: { t: TorrentRow; index: number; selected: boolean; focused: boolean; onClick(event: MouseEvent): void }) {
-  const { t } = props;
-  const nameId = `tn-${t.infoHash}`;
+function Row(props: { row: TorrentRow; index: number; selected: boolean; focused: boolean; onClick(event: MouseEvent): void }) {
+  const { row } = props;
+  const nameId = `tn-${row.infoHash}`;
   return (
     <li
-      id={`row-${t.infoHash}`}
+      id={`row-${row.infoHash}`}
       role="option"
       aria-selected={props.selected ? 'true' : 'false'}
       aria-labelledby={nameId}
       class={`torrent${props.focused ? ' focused' : ''}`}
-      data-infohash={t.infoHash}
-      data-state={t.state}
+      data-infohash={row.infoHash}
+      data-state={row.state}
       style={{ top: `${props.index * ROW_HEIGHT}px` }}
       onMouseDown={(e) => {
         if (e.shiftKey) e.preventDefault(); // no text selection on Shift+click
@@ -52,20 +53,20 @@ function Row(props: { t: TorrentRow; index: number; selected: boolean; focused: 
       onClick={props.onClick}
     >
       <span class="cell-name" style={{ minWidth: 0 }}>
-        <span class="torrent-name" id={nameId} title={t.name}>
-          {t.name}
+        <span class="torrent-name" id={nameId} title={row.name}>
+          {row.name}
         </span>
-        {t.error && <span class="torrent-error">{t.error}</span>}
+        {row.error && <span class="torrent-error">{row.error}</span>}
       </span>
-      <span class="num">{t.totalLength > 0 ? formatBytes(t.wantedLength) : '—'}</span>
+      <span class="num">{row.totalLength > 0 ? formatBytes(row.wantedLength) : '—'}</span>
       <span class="cell-progress">
-        <progress max={1} value={t.progress} aria-label={`Progress of ${t.name}`} />
-        <span>{formatPercent(t.progress)}</span>
+        <progress max={1} value={row.progress} aria-label={t('dash_progressOf', row.name)} />
+        <span>{formatPercent(row.progress)}</span>
       </span>
-      <span class="cell-state">{stateLabel(t.state)}</span>
-      <span class="num">{formatRate(t.downloadRate)}</span>
-      <span class="num">{formatRate(t.uploadRate)}</span>
-      <span class="num">{t.state === 'downloading' ? formatEta(t.eta) : ''}</span>
+      <span class="cell-state">{stateLabel(row.state)}</span>
+      <span class="num">{formatRate(row.downloadRate)}</span>
+      <span class="num">{formatRate(row.uploadRate)}</span>
+      <span class="num">{row.state === 'downloading' ? formatEta(row.eta) : ''}</span>
     </li>
   );
 }
@@ -75,7 +76,7 @@ export function TorrentTable(props: TorrentTableProps) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
   const frame = useRef(0);
-  const order = props.rows.map((t) => t.infoHash);
+  const order = props.rows.map((row) => row.infoHash);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -125,14 +126,14 @@ export function TorrentTable(props: TorrentTableProps) {
   const visible = props.rows.slice(win.start, win.end);
   const arrow = (key: SortKey): string => (props.sort.key === key ? (props.sort.dir === 'asc' ? ' ▲' : ' ▼') : '');
   const sortLabel = (key: SortKey, label: string): string =>
-    props.sort.key === key ? `${label}, sorted ${props.sort.dir === 'asc' ? 'ascending' : 'descending'}` : `Sort by ${label.toLowerCase()}`;
+    props.sort.key === key ? (props.sort.dir === 'asc' ? t('dash_sortedAsc', label) : t('dash_sortedDesc', label)) : t('dash_sortByColumn', label.toLocaleLowerCase());
 
   return (
-    <section class="torrent-table" aria-label="Torrent list">
+    <section class="torrent-table" aria-label={t('dash_torrentList')}>
       <div class="list-head">
         {COLUMNS.map((c) => (
-          <button key={c.key} type="button" class={c.num ? 'num' : ''} aria-label={sortLabel(c.key, c.label)} onClick={() => props.onSort(c.key)}>
-            {c.label}
+          <button key={c.key} type="button" class={c.num ? 'num' : ''} aria-label={sortLabel(c.key, c.label())} onClick={() => props.onSort(c.key)}>
+            {c.label()}
             {arrow(c.key)}
           </button>
         ))}
@@ -146,7 +147,7 @@ export function TorrentTable(props: TorrentTableProps) {
           <ul
             class="torrent-rows"
             role="listbox"
-            aria-label="Torrents"
+            aria-label={t('dash_torrents')}
             aria-multiselectable="true"
             tabIndex={0}
             aria-activedescendant={props.selection.focus ? `row-${props.selection.focus}` : undefined}
@@ -155,14 +156,14 @@ export function TorrentTable(props: TorrentTableProps) {
             style={{ height: `${win.totalHeight}px` }}
             onKeyDown={onKeyDown}
           >
-            {visible.map((t, i) => (
+            {visible.map((row, i) => (
               <Row
-                key={t.infoHash}
-                t={t}
+                key={row.infoHash}
+                row={row}
                 index={win.start + i}
-                selected={props.selection.ids.has(t.infoHash)}
-                focused={props.selection.focus === t.infoHash}
-                onClick={(e) => props.onSelection(clickRow(props.selection, order, t.infoHash, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }))}
+                selected={props.selection.ids.has(row.infoHash)}
+                focused={props.selection.focus === row.infoHash}
+                onClick={(e) => props.onSelection(clickRow(props.selection, order, row.infoHash, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey }))}
               />
             ))}
           </ul>

@@ -5,13 +5,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Command, CommandResult, TrackerView } from '../../src/extension/messages.js';
 import { formatRelative } from '../popup/format.js';
+import { t } from '../common/i18n.js';
 
-const STATE_WORDS: Record<TrackerView['state'], string> = {
-  idle: 'Not contacted yet',
-  announcing: 'Announcing…',
-  working: 'Working',
-  error: 'Error',
-  disabled: 'Not usable',
+const STATE_WORDS: Record<TrackerView['state'], () => string> = {
+  idle: () => t('dash_tracker_idle'),
+  announcing: () => t('dash_tracker_announcing'),
+  working: () => t('dash_tracker_working'),
+  error: () => t('dash_tracker_error'),
+  disabled: () => t('dash_tracker_disabled'),
 };
 
 export function TrackersTab(props: { infoHash: string; trackers: TrackerView[] | undefined; send: (c: Command) => Promise<CommandResult> }) {
@@ -38,44 +39,44 @@ export function TrackersTab(props: { infoHash: string; trackers: TrackerView[] |
   return (
     <div>
       {!trackers ? (
-        <p class="muted">Loading trackers…</p>
+        <p class="muted">{t('dash_loadingTrackers')}</p>
       ) : trackers.length === 0 ? (
-        <p class="muted">No trackers: peers come from DHT, PEX and the magnet link.</p>
+        <p class="muted">{t('dash_noTrackers')}</p>
       ) : (
-        <table class="grid trackers-table" aria-label="Trackers">
+        <table class="grid trackers-table" aria-label={t('dash_trackers')}>
           <thead>
             <tr>
-              <th scope="col">URL</th>
-              <th scope="col" class="num">Tier</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last announce</th>
-              <th scope="col">Next announce</th>
-              <th scope="col" class="num">Seeders</th>
-              <th scope="col" class="num">Leechers</th>
-              <th scope="col" class="num">Peers</th>
+              <th scope="col">{t('dash_col_url')}</th>
+              <th scope="col" class="num">{t('dash_col_tier')}</th>
+              <th scope="col">{t('dash_col_status')}</th>
+              <th scope="col">{t('dash_col_lastAnnounce')}</th>
+              <th scope="col">{t('dash_col_nextAnnounce')}</th>
+              <th scope="col" class="num">{t('dash_col_seeders')}</th>
+              <th scope="col" class="num">{t('dash_col_leechers')}</th>
+              <th scope="col" class="num">{t('dash_col_peers')}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('dash_col_actions')}</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {trackers.map((t) => (
-              <tr key={t.url} class="tracker" data-url={t.url} data-state={t.state}>
-                <td class="url">{t.url}</td>
-                <td class="num">{t.tier + 1}</td>
+            {trackers.map((tracker) => (
+              <tr key={tracker.url} class="tracker" data-url={tracker.url} data-state={tracker.state}>
+                <td class="url">{tracker.url}</td>
+                <td class="num">{tracker.tier + 1}</td>
                 <td>
-                  {STATE_WORDS[t.state]}
-                  {t.error && <div class="tracker-error">{t.error}</div>}
-                  {t.warning && <div class="muted">{t.warning}</div>}
+                  {STATE_WORDS[tracker.state]()}
+                  {tracker.error && <div class="tracker-error">{tracker.error}</div>}
+                  {tracker.warning && <div class="muted">{tracker.warning}</div>}
                 </td>
-                <td>{formatRelative(t.lastAnnounceAt, now)}</td>
-                <td>{formatRelative(t.nextAnnounceAt, now)}</td>
-                <td class="num">{t.seeders ?? '—'}</td>
-                <td class="num">{t.leechers ?? '—'}</td>
-                <td class="num">{t.peersReceived}</td>
+                <td>{formatRelative(tracker.lastAnnounceAt, now)}</td>
+                <td>{formatRelative(tracker.nextAnnounceAt, now)}</td>
+                <td class="num">{tracker.seeders ?? '—'}</td>
+                <td class="num">{tracker.leechers ?? '—'}</td>
+                <td class="num">{tracker.peersReceived}</td>
                 <td>
-                  <button type="button" class="danger" aria-label={`Remove tracker ${t.url}`} onClick={() => void remove(t.url)}>
-                    Remove
+                  <button type="button" class="danger" aria-label={t('dash_removeTracker', tracker.url)} onClick={() => void remove(tracker.url)}>
+                    {t('dash_remove')}
                   </button>
                 </td>
               </tr>
@@ -84,7 +85,7 @@ export function TrackersTab(props: { infoHash: string; trackers: TrackerView[] |
         </table>
       )}
       <form class="tracker-add" onSubmit={(e) => void add(e)}>
-        <label for="tracker-url">Add tracker URL</label>
+        <label for="tracker-url">{t('dash_addTrackerLabel')}</label>
         <input
           id="tracker-url"
           type="url"
@@ -97,7 +98,7 @@ export function TrackersTab(props: { infoHash: string; trackers: TrackerView[] |
             if (error) setError('');
           }}
         />
-        <button type="submit">Add tracker</button>
+        <button type="submit">{t('dash_addTracker')}</button>
       </form>
       <p id="tracker-add-error" class="field-error" role="alert">
         {error}

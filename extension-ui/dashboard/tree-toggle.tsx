@@ -3,6 +3,7 @@
  * folder, an aligned blank for a file.
  */
 import type { TreeNode } from './file-tree.js';
+import { t } from '../common/i18n.js';
 
 export function TreeToggle(props: { node: TreeNode; collapsed: ReadonlySet<string>; setCollapsed(next: Set<string>): void }) {
   const { node, collapsed } = props;
@@ -13,7 +14,7 @@ export function TreeToggle(props: { node: TreeNode; collapsed: ReadonlySet<strin
       type="button"
       class="tree-toggle"
       aria-expanded={isOpen ? 'true' : 'false'}
-      aria-label={`${isOpen ? 'Collapse' : 'Expand'} folder ${node.name}`}
+      aria-label={isOpen ? t('dash_collapseFolder', node.name) : t('dash_expandFolder', node.name)}
       onClick={() => {
         const next = new Set(collapsed);
         if (isOpen) next.add(node.key);

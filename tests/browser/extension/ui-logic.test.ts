@@ -1,4 +1,4 @@
-// The popup, options and interception logic without a browser: what the service worker accepts
+// The popup, dashboard, options and interception logic without a browser: what the service worker accepts
 // as preferences (one message per field), which links and downloads are torrents, the badge,
 // the add field's first checks, the ETA text, and that every text key the pages use exists in
 // _locales/en/messages.json.
@@ -132,7 +132,7 @@ describe('ETA text', () => {
 });
 
 describe('texts', () => {
-  it('every _locales key the popup, options and interception code uses exists', async () => {
+  it('every _locales key the popup, dashboard, options and interception code uses exists', async () => {
     const messages = JSON.parse(await readFile(join(ROOT, '_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
     const files: string[] = [];
     const walk = async (dir: string): Promise<void> => {
@@ -146,7 +146,7 @@ describe('texts', () => {
     const used = new Set<string>();
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept)_[A-Za-z_]+)'/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept|dash)_[A-Za-z_]+)'/g)) used.add(m[1]!);
     }
     // Keys built from data (one per field / choice).
     for (const f of ['downloadLimitKiB', 'uploadLimitKiB', 'maxPeersPerTorrent']) used.add(`options_${f}`).add(`options_${f}Hint`);
@@ -155,5 +155,26 @@ describe('texts', () => {
     expect(used.size).toBeGreaterThan(40);
     expect([...used].filter((k) => !messages[k]?.message)).toEqual([]);
     expect(messages.popup_addLabel?.message).toBe('Add magnet link or torrent URL');
+    // The dashboard's texts too, and every dash_ key in messages.json is one a page uses.
+    const dash = [...used].filter((k) => k.startsWith('dash_'));
+    expect(dash.length).toBeGreaterThan(150);
+    expect(Object.keys(messages).filter((k) => k.startsWith('dash_') && !used.has(k))).toEqual([]);
+    // Texts the e2e tests find by their words keep them.
+    expect(messages.dash_addTorrent?.message).toBe('Add torrent…');
+    expect(messages.dash_removeDelete?.message).toBe('Remove and delete data');
+    expect(messages.dash_filterByName?.message).toBe('Filter by name');
+  });
+
+  it('the dashboard shows no hard-coded English: no text between tags, no literal label or placeholder', async () => {
+    const dir = join(ROOT, 'extension-ui/dashboard');
+    const found: string[] = [];
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.tsx')) continue;
+      const text = await readFile(join(dir, name), 'utf8');
+      // JSX text: a word after a tag's end (the product name aside), or a literal text attribute.
+      for (const m of text.matchAll(/(?<![=-])>\s*([A-Za-z][^<>{}();=|&?]*?)\s*(?=<|\{)/g)) if (m[1] !== 'TorrentEdge') found.push(`${name}: ${m[1]}`);
+      for (const m of text.matchAll(/\b(aria-label|title|placeholder)="([^"]*[A-Za-z][^"]*)"/g)) if (!/^[a-z]+:\?/.test(m[2]!) && !/^udp:/.test(m[2]!)) found.push(`${name}: ${m[1]}="${m[2]}"`);
+    }
+    expect(found).toEqual([]);
   });
 });
