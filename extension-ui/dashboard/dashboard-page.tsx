@@ -44,7 +44,8 @@ function Dashboard() {
   }, []);
   const snapshot = injected ?? engine.snapshot;
   const send = engine.send;
-  useTheme(snapshot);
+  // The theme is the user's preference from the engine, also while a test snapshot is shown.
+  useTheme(engine.snapshot);
   useEffect(() => {
     document.title = t('dash_title');
   }, []);

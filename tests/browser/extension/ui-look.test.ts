@@ -1,4 +1,4 @@
-// The popup and options in both themes, in real Chromium with the real extension, host and a
+// The popup, options and dashboard in both themes, in real Chromium with the real extension, host and a
 // libtorrent seeder: text contrast (WCAG AA, 4.5:1) of what the pages show, a visible focus ring
 // when moving by keyboard, and screenshots. The PNGs go to tests/.tmp/screenshots, or to
 // docs/screenshots with TORRENTEDGE_SCREENSHOTS=1 (how the README's pictures are made).
@@ -14,6 +14,7 @@ import { ROOT, ensureBuilt } from './harness/build.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { addByTyping, waitForRow } from './harness/popup.js';
 import { clickRowButton, openTorrentFile } from './harness/ui.js';
+import { syntheticSnapshot } from './harness/synthetic.js';
 import type { Page } from 'puppeteer';
 
 const OUT = process.env.TORRENTEDGE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'tests', '.tmp', 'screenshots');
@@ -24,6 +25,7 @@ let profile: Profile;
 let browser: ExtensionBrowser;
 let popup: Page;
 let options: Page;
+let dashboard: Page;
 
 beforeAll(async () => {
   await ensureBuilt();
@@ -58,6 +60,15 @@ beforeAll(async () => {
   options = await browser.openPage('extension-ui/options.html');
   await options.setViewport({ width: 900, height: 1000 });
   await options.waitForSelector('#pref-theme', { timeout: 30_000 });
+
+  // The dashboard with a synthetic list (every state, errors, a selected torrent's details).
+  dashboard = await browser.openPage('extension-ui/dashboard.html');
+  await dashboard.setViewport({ width: 900, height: 900 });
+  await dashboard.waitForFunction(() => !!window.torrentEdgeDashboard, { timeout: 30_000 });
+  const snapshot = syntheticSnapshot(40);
+  await dashboard.evaluate((s) => window.torrentEdgeDashboard!.show(s), snapshot);
+  await dashboard.click(`li.torrent[data-infohash="${snapshot.torrents[3]!.infoHash}"]`);
+  await dashboard.waitForSelector('section.details .general-grid', { timeout: 10_000 });
 }, 300_000);
 
 afterAll(async () => {
@@ -105,14 +116,15 @@ async function setTheme(theme: 'light' | 'dark'): Promise<void> {
   await options.waitForFunction((t: string) => document.documentElement.dataset.theme === t, { timeout: 10_000 }, theme);
   // The popup is in a background tab, where requestAnimationFrame polling never fires.
   await popup.waitForFunction((t: string) => document.documentElement.dataset.theme === t, { timeout: 10_000, polling: 200 }, theme);
+  await dashboard.waitForFunction((t: string) => document.documentElement.dataset.theme === t, { timeout: 10_000, polling: 200 }, theme);
 }
 
 describe('look', () => {
   for (const theme of ['light', 'dark'] as const) {
-    it(`${theme}: text contrast is at least 4.5:1 on popup and options; screenshots`, async () => {
+    it(`${theme}: text contrast is at least 4.5:1 on popup, options and dashboard; screenshots`, async () => {
       await setTheme(theme);
       await options.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
-      for (const [name, page] of [['popup', popup], ['options', options]] as const) {
+      for (const [name, page] of [['popup', popup], ['options', options], ['dashboard', dashboard]] as const) {
         await page.bringToFront();
         const worst = await worstContrast(page);
         expect(worst.ratio, `${name} ${theme}: ${worst.what}`).toBeGreaterThanOrEqual(4.5);
@@ -137,5 +149,36 @@ describe('look', () => {
     }
     expect(seen.map((s) => s.text)).toEqual(expect.arrayContaining(['add-input', 'Open .torrent file', 'Open dashboard', 'Resume', 'Remove']));
     for (const s of seen.filter((x) => x.tag !== 'body')) expect(s.outline, `${s.tag} ${s.text}`).toBe('solid 3px');
+  }, 30_000);
+
+  it('dashboard: the theme preference wins over the system scheme, and keyboard focus is visible', async () => {
+    // The system says dark, the preference says light: the dashboard's own colours (selected row,
+    // piece map) come out light, as the popup's do.
+    await setTheme('light');
+    await dashboard.bringToFront();
+    await dashboard.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    const colours = await dashboard.evaluate(() => {
+      const root = getComputedStyle(document.documentElement);
+      const row = document.querySelector('li.torrent[aria-selected="true"]')!;
+      return { bg: getComputedStyle(document.body).backgroundColor, row: getComputedStyle(row).backgroundColor, piece: root.getPropertyValue('--piece-missing').trim() };
+    });
+    expect(colours).toEqual({ bg: 'rgb(255, 255, 255)', row: 'rgb(215, 236, 233)', piece: '#e4e4e7' });
+    expect((await worstContrast(dashboard)).ratio).toBeGreaterThanOrEqual(4.5);
+    await dashboard.emulateMediaFeatures([]);
+
+    await dashboard.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const seen: { tag: string; text: string; outline: string }[] = [];
+    for (let i = 0; i < 14; i++) {
+      await dashboard.keyboard.press('Tab');
+      seen.push(
+        await dashboard.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          const style = getComputedStyle(el);
+          return { tag: el.tagName.toLowerCase(), text: (el.getAttribute('aria-label') || el.textContent || el.id).trim(), outline: `${style.outlineStyle} ${style.outlineWidth}` };
+        }),
+      );
+    }
+    expect(seen.map((s) => s.text)).toEqual(expect.arrayContaining(['Add torrent…', 'Add']));
+    for (const s of seen.filter((x) => x.tag !== 'body')) expect(s.outline, `${s.tag} ${s.text}`).toMatch(/^solid [1-9]/);
   }, 30_000);
 });
