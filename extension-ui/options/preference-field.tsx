@@ -28,6 +28,7 @@ export function usePreferenceField(field: PreferenceField, send: Send): FieldSta
     async save(value) {
       setBusy(true);
       setStatus('');
+      setError('');
       const result = await send({ type: 'setPreferences', input: { [field]: value } });
       setBusy(false);
       if (result.ok) {

@@ -4,7 +4,8 @@
 // restart), badge mode, theme (light/dark on the pages), notifications, the magnet handler
 // registration (the browser's own record of it), and everything still there after a reload.
 // Seeding goals and queue limits apply live too: "stop seeding at ratio 0" pauses a completed
-// torrent, and one active download at most leaves a second one `queued` until it is lifted.
+// torrent, "remove" at a goal removes it for good keeping its files, and one active download at
+// most leaves a second one `queued` until the limit is lifted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { createWorkspace, type Workspace } from '../../interop/harness/workspace
 import { ensureBuilt } from './harness/build.js';
 import { EXTENSION_ID, installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until } from './harness/files.js';
-import { addByTyping, rows, waitForRow } from './harness/popup.js';
+import { addByTyping, opfsDigest, rows, waitForRow } from './harness/popup.js';
 import { badgeText } from './harness/ui.js';
 import type { Page } from 'puppeteer';
 
@@ -56,6 +57,14 @@ async function setNumber(page: Page, field: string, text: string): Promise<{ err
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await page.type(id, text);
+  // The previous answer's text must not pass for this one's: blank it (the page rewrites both
+  // when this answer comes, since saving clears them first).
+  await page.evaluate((f: string) => {
+    for (const suffix of ['error', 'status']) {
+      const node = document.getElementById(`pref-${f}-${suffix}`)?.firstChild;
+      if (node instanceof Text) node.data = '';
+    }
+  }, field);
   await page.keyboard.press('Enter');
   await page.waitForFunction((f: string) => (document.getElementById(`pref-${f}-error`)?.textContent || document.getElementById(`pref-${f}-status`)?.textContent || '') !== '', { timeout: 10_000 }, field);
   return page.$eval(id, (el, f) => ({
@@ -63,6 +72,14 @@ async function setNumber(page: Page, field: string, text: string): Promise<{ err
     status: document.getElementById(`pref-${f}-status`)?.textContent ?? '',
     invalid: el.getAttribute('aria-invalid') ?? '',
   }), field);
+}
+
+/** Empties a preference's text field the way a user does (select all, delete, Enter). */
+async function clearNumber(page: Page, field: string): Promise<void> {
+  await page.click(`#pref-${field}`, { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Enter');
+  await until(async () => (await stored(page))?.[field] === null, 10_000, `${field} stored as off`);
 }
 
 async function select(page: Page, field: string, value: string): Promise<void> {
@@ -136,11 +153,22 @@ describe('options', () => {
     expect(await popup.$eval(`li.torrent[data-infohash="${completedHash}"]`, (li) => li.textContent)).toMatch(/Paused/);
     // Back to no goal: an empty field, stored as off.
     await options.bringToFront();
-    await options.click('#pref-seedRatioLimit', { count: 3 });
-    await options.keyboard.press('Backspace');
-    await options.keyboard.press('Enter');
-    await until(async () => (await stored(options))?.seedRatioLimit === null, 10_000, 'the ratio goal stored as off');
+    await clearNumber(options, 'seedRatioLimit');
     expect(await options.$eval('#pref-seedRatioLimit', (el) => (el as HTMLInputElement).value)).toBe('');
+
+    // "Remove" at a goal of 0 minutes: resumed, it is removed at once, its files kept, and it
+    // does not come back (the offscreen document forgets it too).
+    await select(options, 'seedGoalAction', 'remove');
+    expect(await setNumber(options, 'seedTimeMinutes', '0')).toEqual({ error: '', status: 'Saved.', invalid: 'false' });
+    await popup.bringToFront();
+    await popup.click(`li.torrent[data-infohash="${completedHash}"] ::-p-text(Resume)`);
+    await until(async () => !(await rows(popup)).some((r) => r.infoHash === completedHash), 15_000, 'the goal to remove the torrent');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await rows(popup)).map((r) => r.infoHash)).not.toContain(completedHash);
+    expect((await opfsDigest(popup, completedHash, 'te goal.bin')).size).toBe(256 * 1024);
+    await options.bringToFront();
+    await clearNumber(options, 'seedTimeMinutes');
+    await select(options, 'seedGoalAction', 'pause');
     await popup.close();
   }, 120_000);
 
