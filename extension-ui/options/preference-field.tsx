@@ -28,6 +28,7 @@ export function usePreferenceField(field: PreferenceField, send: Send): FieldSta
     async save(value) {
       setBusy(true);
       setStatus('');
+      setError('');
       const result = await send({ type: 'setPreferences', input: { [field]: value } });
       setBusy(false);
       if (result.ok) {
@@ -55,9 +56,11 @@ export function FieldMessages(props: { id: string; state: FieldState }) {
 }
 
 /** A number typed as text, saved on change (blur or Enter); shows the value in force until edited. */
-export function NumberPreference(props: { field: keyof Preferences; label: string; hint: string; prefs: Preferences; send: Send }) {
+export function NumberPreference(props: { field: keyof Preferences; label: string; hint: string; prefs: Preferences; send: Send; decimal?: boolean }) {
   const state = usePreferenceField(props.field, props.send);
-  const inForce = String(props.prefs[props.field]);
+  const value = props.prefs[props.field];
+  // null: a goal that is off, shown (and typed) as an empty field.
+  const inForce = value === null ? '' : String(value);
   const [text, setText] = useState(inForce);
   const [editing, setEditing] = useState(false);
   useEffect(() => {
@@ -71,7 +74,7 @@ export function NumberPreference(props: { field: keyof Preferences; label: strin
         id={id}
         name={props.field}
         type="text"
-        inputMode="numeric"
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
         autocomplete="off"
         value={text}
         aria-invalid={state.error ? 'true' : 'false'}

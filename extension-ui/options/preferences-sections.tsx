@@ -1,10 +1,10 @@
 /**
- * Options sections for the extension's preferences (preferences.ts): transfer limits the engine
- * applies, browser integration (magnet links, .torrent downloads, notifications), and appearance
+ * Options sections for the extension's preferences (preferences.ts): transfer limits, seeding
+ * goals and queue limits the engine applies, browser integration (magnet links, .torrent downloads, notifications), and appearance
  * (badge, theme). Each field saves on its own when it changes.
  */
 import type { Snapshot } from '../../src/extension/messages.js';
-import { BADGE_MODES, THEME_SETTINGS, TRANSFER_FIELDS } from '../../src/extension/preferences.js';
+import { BADGE_MODES, SEED_GOAL_ACTIONS, THEME_SETTINGS, TRANSFER_FIELDS } from '../../src/extension/preferences.js';
 import { t } from '../common/i18n.js';
 import { MagnetHandler } from './magnet-handler.js';
 import { NumberPreference, SelectPreference, TogglePreference, type Send } from './preference-field.js';
@@ -25,8 +25,15 @@ export function TransferSection(props: { snapshot: Snapshot; send: Send }) {
     <section class="settings-section" aria-labelledby="transfer-title">
       <h2 id="transfer-title">{t('options_transferTitle')}</h2>
       {TRANSFER_FIELDS.map((field) => (
-        <NumberPreference key={field} field={field} label={t(`options_${field}`)} hint={t(`options_${field}Hint`)} prefs={prefs} send={props.send} />
+        <NumberPreference key={field} field={field} label={t(`options_${field}`)} hint={t(`options_${field}Hint`)} prefs={prefs} send={props.send} decimal={field === 'seedRatioLimit'} />
       ))}
+      <SelectPreference
+        field="seedGoalAction"
+        label={t('options_seedGoalAction')}
+        options={SEED_GOAL_ACTIONS.map((value) => ({ value, label: t(`options_seedGoalAction_${value}`) }))}
+        prefs={prefs}
+        send={props.send}
+      />
     </section>
   );
 }

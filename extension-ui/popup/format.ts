@@ -25,6 +25,7 @@ const STATE_LABELS: Record<string, string> = {
   downloading: 'Downloading',
   seeding: 'Seeding',
   paused: 'Paused',
+  queued: 'Queued',
   error: 'Error',
 };
 

@@ -4,17 +4,18 @@
  * service worker in chrome.storage.local (preferences-control.ts); validation lives here, in one
  * place, with a message per field. Pure: no chrome.*, testable in Node.
  *
- * Extension point: seeding goals (stop at a ratio / after a time), queueing and per-torrent limits
- * are being added to the engine (`ClientOptions`) separately. When they land, add their fields to
- * `TransferSettings`, a check to `FIELD_CHECKS`, and map them in `clientTransferOptions`; the
- * options page renders a field per entry of `TRANSFER_FIELDS`.
+ * Adding an engine setting: a field in `TransferSettings`, a check in `FIELD_CHECKS`, its
+ * mapping in `clientTransferOptions`; the options page renders a number field per entry of
+ * `TRANSFER_FIELDS` (and a choice per `SEED_GOAL_ACTIONS`).
  */
+import type { SeedGoalAction } from '../engine/policy/seed-goals.js';
 import type { ClientOptions } from '../engine/session/types.js';
 
 export type BadgeMode = 'active' | 'off';
 export const BADGE_MODES: readonly BadgeMode[] = ['active', 'off'];
 export type ThemeSetting = 'system' | 'light' | 'dark';
 export const THEME_SETTINGS: readonly ThemeSetting[] = ['system', 'light', 'dark'];
+export const SEED_GOAL_ACTIONS: readonly SeedGoalAction[] = ['pause', 'remove'];
 
 /** What the engine applies. Rates in KiB/s as users type them; 0 = unlimited. */
 export interface TransferSettings {
@@ -22,6 +23,18 @@ export interface TransferSettings {
   uploadLimitKiB: number;
   /** Connected peers per torrent (the engine's `maxPeersPerTorrent`). */
   maxPeersPerTorrent: number;
+  /** Stop seeding at this upload ratio (null: no ratio goal). */
+  seedRatioLimit: number | null;
+  /** Stop seeding after this many minutes of seeding (null: no time goal). */
+  seedTimeMinutes: number | null;
+  /** What a reached goal does: pause, or remove the torrent keeping its data. */
+  seedGoalAction: SeedGoalAction;
+  /** Downloading torrents at once (0: no limit); the rest wait as `queued`. */
+  maxActiveDownloads: number;
+  /** Seeding torrents at once (0: no limit). */
+  maxActiveSeeds: number;
+  /** Peer connections across every torrent (the engine's `maxConnections`). */
+  maxConnections: number;
 }
 
 export interface Preferences extends TransferSettings {
@@ -42,12 +55,26 @@ export const PREFERENCE_LIMITS = {
   maxRateKiB: 10 * 1024 * 1024,
   minPeersPerTorrent: 1,
   maxPeersPerTorrent: 500,
+  /** A ratio past this is a typo; two decimals are kept. */
+  maxSeedRatio: 10_000,
+  /** Ten years of seeding, in minutes. */
+  maxSeedMinutes: 10 * 365 * 24 * 60,
+  maxActiveTorrents: 1_000,
+  minConnections: 1,
+  maxConnections: 10_000,
 } as const;
 
 export const DEFAULT_PREFERENCES: Preferences = {
   downloadLimitKiB: 0,
   uploadLimitKiB: 0,
   maxPeersPerTorrent: 50,
+  seedRatioLimit: null,
+  seedTimeMinutes: null,
+  seedGoalAction: 'pause',
+  /** The engine's defaults (DEFAULT_QUEUE_LIMITS, maxConnections). */
+  maxActiveDownloads: 3,
+  maxActiveSeeds: 5,
+  maxConnections: 200,
   /** Off until the user registers the handler from the options page (the browser asks them once). */
   interceptMagnets: false,
   interceptTorrentDownloads: true,
@@ -57,7 +84,16 @@ export const DEFAULT_PREFERENCES: Preferences = {
 };
 
 /** The transfer fields the options page shows, in order (labels and hints live in _locales). */
-export const TRANSFER_FIELDS: readonly (keyof TransferSettings)[] = ['downloadLimitKiB', 'uploadLimitKiB', 'maxPeersPerTorrent'];
+export const TRANSFER_FIELDS = [
+  'downloadLimitKiB',
+  'uploadLimitKiB',
+  'maxPeersPerTorrent',
+  'maxConnections',
+  'maxActiveDownloads',
+  'maxActiveSeeds',
+  'seedRatioLimit',
+  'seedTimeMinutes',
+] as const satisfies readonly (keyof TransferSettings)[];
 
 type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -75,6 +111,36 @@ const rate = (what: string): Check => (value) => {
   return { ok: true, value: n };
 };
 
+/** A whole number from min to max, or an error naming the field. */
+const count = (what: string, min: number, max: number, zero = ''): Check => (value) => {
+  const n = wholeNumber(value);
+  if (n === null || n < min || n > max) return { ok: false, error: `${what} must be a whole number from ${min}${zero} to ${max}.` };
+  return { ok: true, value: n };
+};
+
+/** Empty (or null) turns the goal off. */
+function isOff(value: unknown): boolean {
+  return value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+const seedRatio: Check = (value) => {
+  if (isOff(value)) return { ok: true, value: null };
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+  const max = PREFERENCE_LIMITS.maxSeedRatio;
+  if (!/^\d{1,6}(\.\d{1,2})?$/.test(text) || Number(text) > max) {
+    return { ok: false, error: `The seeding ratio must be a number from 0 to ${max} with at most two decimals, or empty for no ratio goal.` };
+  }
+  return { ok: true, value: Number(text) };
+};
+
+const seedMinutes: Check = (value) => {
+  if (isOff(value)) return { ok: true, value: null };
+  const n = wholeNumber(value);
+  const max = PREFERENCE_LIMITS.maxSeedMinutes;
+  if (n === null || n > max) return { ok: false, error: `The seeding time must be a whole number of minutes from 0 to ${max}, or empty for no time goal.` };
+  return { ok: true, value: n };
+};
+
 const bool = (what: string): Check => (value) => (typeof value === 'boolean' ? { ok: true, value } : { ok: false, error: `${what} must be on or off.` });
 
 const oneOf = <T extends string>(what: string, values: readonly T[]): Check => (value) =>
@@ -85,12 +151,13 @@ const oneOf = <T extends string>(what: string, values: readonly T[]): Check => (
 const FIELD_CHECKS: Record<PreferenceField, Check> = {
   downloadLimitKiB: rate('download'),
   uploadLimitKiB: rate('upload'),
-  maxPeersPerTorrent: (value) => {
-    const n = wholeNumber(value);
-    const { minPeersPerTorrent: min, maxPeersPerTorrent: max } = PREFERENCE_LIMITS;
-    if (n === null || n < min || n > max) return { ok: false, error: `Connections per torrent must be a whole number from ${min} to ${max}.` };
-    return { ok: true, value: n };
-  },
+  maxPeersPerTorrent: count('Connections per torrent', PREFERENCE_LIMITS.minPeersPerTorrent, PREFERENCE_LIMITS.maxPeersPerTorrent),
+  seedRatioLimit: seedRatio,
+  seedTimeMinutes: seedMinutes,
+  seedGoalAction: oneOf('The action at a seeding goal', SEED_GOAL_ACTIONS),
+  maxActiveDownloads: count('Active downloads', 0, PREFERENCE_LIMITS.maxActiveTorrents, ' (no limit)'),
+  maxActiveSeeds: count('Active seeds', 0, PREFERENCE_LIMITS.maxActiveTorrents, ' (no limit)'),
+  maxConnections: count('The global connection limit', PREFERENCE_LIMITS.minConnections, PREFERENCE_LIMITS.maxConnections),
   interceptMagnets: bool('Magnet link handling'),
   interceptTorrentDownloads: bool('.torrent download handling'),
   notifications: bool('Notifications'),
@@ -130,15 +197,47 @@ export function readStoredPreferences(stored: unknown): Preferences {
 }
 
 export function transferOf(p: Preferences): TransferSettings {
-  return { downloadLimitKiB: p.downloadLimitKiB, uploadLimitKiB: p.uploadLimitKiB, maxPeersPerTorrent: p.maxPeersPerTorrent };
+  return {
+    downloadLimitKiB: p.downloadLimitKiB,
+    uploadLimitKiB: p.uploadLimitKiB,
+    maxPeersPerTorrent: p.maxPeersPerTorrent,
+    seedRatioLimit: p.seedRatioLimit,
+    seedTimeMinutes: p.seedTimeMinutes,
+    seedGoalAction: p.seedGoalAction,
+    maxActiveDownloads: p.maxActiveDownloads,
+    maxActiveSeeds: p.maxActiveSeeds,
+    maxConnections: p.maxConnections,
+  };
 }
 
-/** The engine's options for these settings: limits in bytes/s (0 = unlimited). */
-export function clientTransferOptions(t: TransferSettings): Pick<ClientOptions, 'downloadLimit' | 'uploadLimit' | 'maxPeersPerTorrent'> {
-  return { downloadLimit: t.downloadLimitKiB * 1024, uploadLimit: t.uploadLimitKiB * 1024, maxPeersPerTorrent: t.maxPeersPerTorrent };
+export type ClientTransferOptions = Required<
+  Pick<ClientOptions, 'downloadLimit' | 'uploadLimit' | 'maxPeersPerTorrent' | 'seedGoals' | 'seedGoalAction' | 'maxConnections'>
+> & { queue: { maxActiveDownloads: number; maxActiveSeeds: number } };
+
+/**
+ * The engine's options for these settings: limits in bytes/s (0 = unlimited), goals in
+ * milliseconds (a goal left out is off), queue limits with 0 as Infinity (no limit).
+ */
+export function clientTransferOptions(t: TransferSettings): ClientTransferOptions {
+  const seedGoals: { ratio?: number; timeMs?: number } = {};
+  if (t.seedRatioLimit !== null) seedGoals.ratio = t.seedRatioLimit;
+  if (t.seedTimeMinutes !== null) seedGoals.timeMs = t.seedTimeMinutes * 60_000;
+  const unlimitedAtZero = (n: number): number => (n === 0 ? Infinity : n);
+  return {
+    downloadLimit: t.downloadLimitKiB * 1024,
+    uploadLimit: t.uploadLimitKiB * 1024,
+    maxPeersPerTorrent: t.maxPeersPerTorrent,
+    seedGoals,
+    seedGoalAction: t.seedGoalAction,
+    queue: { maxActiveDownloads: unlimitedAtZero(t.maxActiveDownloads), maxActiveSeeds: unlimitedAtZero(t.maxActiveSeeds) },
+    maxConnections: t.maxConnections,
+  };
 }
 
-/** True when going from `a` to `b` needs a new Client (the engine takes the peer cap only at creation). */
+/**
+ * True when going from `a` to `b` needs a new Client: the engine takes the per-torrent peer cap
+ * only at creation; limits, goals, queue and the global connection cap have live setters.
+ */
 export function transferNeedsRestart(a: TransferSettings, b: TransferSettings): boolean {
   return a.maxPeersPerTorrent !== b.maxPeersPerTorrent;
 }

@@ -115,16 +115,23 @@ export class EngineSession {
   }
 
   /**
-   * Rate limits apply to the running Client at once (its token buckets); the per-torrent peer
-   * cap is taken only at creation, so changing it restarts the Client as network settings do.
+   * Rate limits, seeding goals, queue limits and the global connection cap apply to the running
+   * Client at once (its setters); the per-torrent peer cap is taken only at creation, so
+   * changing it restarts the Client as network settings do.
    */
   setTransferSettings(transfer: TransferSettings): Promise<void> {
     const before = this.transfer;
     this.transfer = transfer;
     this.transferKnown();
     if (!before) return this.starting;
-    const { downloadLimit, uploadLimit } = clientTransferOptions(transfer);
-    this.client?.setLimits({ download: downloadLimit, upload: uploadLimit });
+    const client = this.client;
+    if (client) {
+      const o = clientTransferOptions(transfer);
+      client.setLimits({ download: o.downloadLimit, upload: o.uploadLimit });
+      client.setSeedGoals(o.seedGoals, o.seedGoalAction);
+      client.setQueueLimits(o.queue);
+      client.setMaxConnections(o.maxConnections);
+    }
     if (!transferNeedsRestart(before, transfer)) return this.starting;
     return this.restartClient();
   }
@@ -270,7 +277,9 @@ export class EngineSession {
     this.relayRetryMs = ENGINE_LIMITS.relayRetryMs;
     this.client = client;
     client.on('added', (torrent) => this.watch(torrent));
-    client.on('removed', () => this.deps.changed());
+    // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
+    // forgotten here too, or it would come back from the saved list (its files stay).
+    client.on('removed', (hex) => void this.deps.saved.forget(hex).then(() => this.refreshWaiting()));
     await client.restore();
     // Torrents the engine has no record of yet: magnets still without metadata, adds made offline.
     for (const hex of await this.deps.saved.list()) {

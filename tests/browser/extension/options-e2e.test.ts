@@ -3,6 +3,9 @@
 // download limit slows a running libtorrent download, and lifting it lets it finish without a
 // restart), badge mode, theme (light/dark on the pages), notifications, the magnet handler
 // registration (the browser's own record of it), and everything still there after a reload.
+// Seeding goals and queue limits apply live too: "stop seeding at ratio 0" pauses a completed
+// torrent, "remove" at a goal removes it for good keeping its files, and one active download at
+// most leaves a second one `queued` until the limit is lifted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +17,7 @@ import { createWorkspace, type Workspace } from '../../interop/harness/workspace
 import { ensureBuilt } from './harness/build.js';
 import { EXTENSION_ID, installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until } from './harness/files.js';
-import { addByTyping, rows, waitForRow } from './harness/popup.js';
+import { addByTyping, opfsDigest, rows, waitForRow } from './harness/popup.js';
 import { badgeText } from './harness/ui.js';
 import type { Page } from 'puppeteer';
 
@@ -54,6 +57,14 @@ async function setNumber(page: Page, field: string, text: string): Promise<{ err
     el.dispatchEvent(new Event('input', { bubbles: true }));
   });
   await page.type(id, text);
+  // The previous answer's text must not pass for this one's: blank it (the page rewrites both
+  // when this answer comes, since saving clears them first).
+  await page.evaluate((f: string) => {
+    for (const suffix of ['error', 'status']) {
+      const node = document.getElementById(`pref-${f}-${suffix}`)?.firstChild;
+      if (node instanceof Text) node.data = '';
+    }
+  }, field);
   await page.keyboard.press('Enter');
   await page.waitForFunction((f: string) => (document.getElementById(`pref-${f}-error`)?.textContent || document.getElementById(`pref-${f}-status`)?.textContent || '') !== '', { timeout: 10_000 }, field);
   return page.$eval(id, (el, f) => ({
@@ -61,6 +72,14 @@ async function setNumber(page: Page, field: string, text: string): Promise<{ err
     status: document.getElementById(`pref-${f}-status`)?.textContent ?? '',
     invalid: el.getAttribute('aria-invalid') ?? '',
   }), field);
+}
+
+/** Empties a preference's text field the way a user does (select all, delete, Enter). */
+async function clearNumber(page: Page, field: string): Promise<void> {
+  await page.click(`#pref-${field}`, { clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Enter');
+  await until(async () => (await stored(page))?.[field] === null, 10_000, `${field} stored as off`);
 }
 
 async function select(page: Page, field: string, value: string): Promise<void> {
@@ -74,6 +93,10 @@ describe('options', () => {
       ['downloadLimitKiB', 'fast', /whole number of KiB\/s/],
       ['uploadLimitKiB', '-1', /whole number of KiB\/s/],
       ['maxPeersPerTorrent', '0', /from 1 to 500/],
+      ['seedRatioLimit', '-1', /seeding ratio must be a number from 0/],
+      ['seedTimeMinutes', '1.5', /whole number of minutes/],
+      ['maxActiveDownloads', 'two', /Active downloads must be a whole number from 0/],
+      ['maxConnections', '0', /from 1 to 10000/],
     ] as const) {
       const shown = await setNumber(options, field, text);
       expect(shown.error, field).toMatch(message);
@@ -109,6 +132,46 @@ describe('options', () => {
     await options.bringToFront();
   }, 150_000);
 
+  it('stop seeding at ratio 0 pauses a completed torrent at once', async () => {
+    const src = await ws.dir('goal');
+    const file = await makeSingleFile(src, 'te goal.bin', 256 * 1024);
+    const torrent = await makeTorrent({ target: file, output: join(ws.root, 'goal.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 15 });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-goal', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
+    const completedHash = torrent.infoHash;
+    const popup = await browser.openPage('extension-ui/popup.html');
+    await addByTyping(popup, torrent.magnet([tracker.udpUrl]));
+    await waitForRow(popup, (r) => r.infoHash === completedHash && r.state === 'seeding', 60_000, 'the download to finish');
+    await seeder.proc.stop();
+    // No goal yet: it keeps seeding (goals are checked once a second).
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect((await rows(popup)).find((r) => r.infoHash === completedHash)?.state).toBe('seeding');
+    await options.bringToFront();
+    expect(await setNumber(options, 'seedRatioLimit', '0')).toEqual({ error: '', status: 'Saved.', invalid: 'false' });
+    expect((await stored(options))?.seedRatioLimit).toBe(0);
+    await popup.bringToFront();
+    await waitForRow(popup, (r) => r.infoHash === completedHash && r.state === 'paused', 15_000, 'the goal to pause the torrent');
+    expect(await popup.$eval(`li.torrent[data-infohash="${completedHash}"]`, (li) => li.textContent)).toMatch(/Paused/);
+    // Back to no goal: an empty field, stored as off.
+    await options.bringToFront();
+    await clearNumber(options, 'seedRatioLimit');
+    expect(await options.$eval('#pref-seedRatioLimit', (el) => (el as HTMLInputElement).value)).toBe('');
+
+    // "Remove" at a goal of 0 minutes: resumed, it is removed at once, its files kept, and it
+    // does not come back (the offscreen document forgets it too).
+    await select(options, 'seedGoalAction', 'remove');
+    expect(await setNumber(options, 'seedTimeMinutes', '0')).toEqual({ error: '', status: 'Saved.', invalid: 'false' });
+    await popup.bringToFront();
+    await popup.click(`li.torrent[data-infohash="${completedHash}"] ::-p-text(Resume)`);
+    await until(async () => !(await rows(popup)).some((r) => r.infoHash === completedHash), 15_000, 'the goal to remove the torrent');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect((await rows(popup)).map((r) => r.infoHash)).not.toContain(completedHash);
+    expect((await opfsDigest(popup, completedHash, 'te goal.bin')).size).toBe(256 * 1024);
+    await options.bringToFront();
+    await clearNumber(options, 'seedTimeMinutes');
+    await select(options, 'seedGoalAction', 'pause');
+    await popup.close();
+  }, 120_000);
+
   it('badge mode, theme and notifications apply at once and survive a reload', async () => {
     const popup = await browser.openPage('extension-ui/popup.html');
     await addByTyping(popup, `magnet:?xt=urn:btih:${'ab'.repeat(20)}&dn=waiting`);
@@ -143,6 +206,26 @@ describe('options', () => {
     // The other sections are still there.
     expect(await options.$('#listen-port')).not.toBeNull();
     expect(await options.$('.download-location')).not.toBeNull();
+    await popup.close();
+  }, 60_000);
+
+  it('one active download at most leaves another queued; no limit (0) starts it', async () => {
+    await options.bringToFront();
+    expect((await setNumber(options, 'maxActiveDownloads', '1')).status).toBe('Saved.');
+    const popup = await browser.openPage('extension-ui/popup.html');
+    // Two magnets nobody seeds: both would fetch metadata; one slot (the earlier magnet may hold it).
+    const fresh = ['cd'.repeat(20), 'ef'.repeat(20)];
+    for (const hash of fresh) {
+      await addByTyping(popup, `magnet:?xt=urn:btih:${hash}&dn=queue-${hash.slice(0, 2)}`);
+      await waitForRow(popup, (r) => r.infoHash === hash, 15_000, `the ${hash.slice(0, 2)} magnet listed`);
+    }
+    const queued = await waitForRow(popup, (r) => fresh.includes(r.infoHash) && r.state === 'queued', 15_000, 'a queued torrent');
+    expect(await popup.$eval(`li.torrent[data-infohash="${queued.infoHash}"]`, (li) => li.textContent)).toMatch(/Queued/);
+    await options.bringToFront();
+    await setNumber(options, 'maxActiveDownloads', '0');
+    await until(async () => (await stored(options))?.maxActiveDownloads === 0, 10_000, 'no download limit stored');
+    await popup.bringToFront();
+    await until(async () => (await rows(popup)).filter((r) => r.state === 'queued').length === 0, 15_000, 'nothing queued without a limit');
     await popup.close();
   }, 60_000);
 

@@ -7,6 +7,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   DEFAULT_PREFERENCES,
+  SEED_GOAL_ACTIONS,
+  TRANSFER_FIELDS,
   clientTransferOptions,
   readStoredPreferences,
   transferNeedsRestart,
@@ -15,7 +17,7 @@ import {
 } from '../../../src/extension/preferences.js';
 import { badgeText, isTorrentDownload, linkSource } from '../../../src/extension/torrent-links.js';
 import { checkAddText, checkTorrentFile, toBase64 } from '../../../extension-ui/common/add-input.js';
-import { formatEta } from '../../../extension-ui/popup/format.js';
+import { formatEta, stateLabel } from '../../../extension-ui/popup/format.js';
 import { ROOT } from './harness/build.js';
 
 describe('preferences validation', () => {
@@ -34,6 +36,18 @@ describe('preferences validation', () => {
     ['a switch given as text', { notifications: 'yes' }, 'notifications'],
     ['an unknown badge mode', { badge: 'total' }, 'badge'],
     ['an unknown theme', { theme: 'blue' }, 'theme'],
+    ['a negative seeding ratio', { seedRatioLimit: '-1' }, 'seedRatioLimit'],
+    ['a seeding ratio with three decimals', { seedRatioLimit: '1.125' }, 'seedRatioLimit'],
+    ['a seeding ratio in words', { seedRatioLimit: 'two' }, 'seedRatioLimit'],
+    ['an absurd seeding ratio', { seedRatioLimit: 10_001 }, 'seedRatioLimit'],
+    ['a fractional seeding time', { seedTimeMinutes: '1.5' }, 'seedTimeMinutes'],
+    ['a negative seeding time', { seedTimeMinutes: -1 }, 'seedTimeMinutes'],
+    ['a seeding time past ten years', { seedTimeMinutes: 6_000_000 }, 'seedTimeMinutes'],
+    ['deleting the data at a goal', { seedGoalAction: 'delete' }, 'seedGoalAction'],
+    ['negative active downloads', { maxActiveDownloads: '-1' }, 'maxActiveDownloads'],
+    ['too many active seeds', { maxActiveSeeds: 1001 }, 'maxActiveSeeds'],
+    ['no connections at all', { maxConnections: 0 }, 'maxConnections'],
+    ['a connection limit in words', { maxConnections: 'many' }, 'maxConnections'],
   ])('refuses %s with a message at that field', (_name, input, field) => {
     const checked = validatePreferences(input);
     expect(checked.ok).toBe(false);
@@ -41,6 +55,20 @@ describe('preferences validation', () => {
       expect(Object.keys(checked.errors)).toEqual([field]);
       expect(checked.errors[field as keyof typeof checked.errors]).toMatch(/\w{3,}/);
     }
+  });
+
+  it('seeding goals: decimals for the ratio, whole minutes, empty or null turns a goal off', () => {
+    expect(validatePreferences({ seedRatioLimit: ' 1.5 ', seedTimeMinutes: '90', seedGoalAction: 'remove' })).toEqual({
+      ok: true,
+      preferences: { ...DEFAULT_PREFERENCES, seedRatioLimit: 1.5, seedTimeMinutes: 90, seedGoalAction: 'remove' },
+    });
+    expect(validatePreferences({ seedRatioLimit: '0', seedTimeMinutes: 0 })).toMatchObject({ ok: true, preferences: { seedRatioLimit: 0, seedTimeMinutes: 0 } });
+    const base = { ...DEFAULT_PREFERENCES, seedRatioLimit: 2, seedTimeMinutes: 60 };
+    expect(validatePreferences({ seedRatioLimit: '  ', seedTimeMinutes: null }, base)).toEqual({ ok: true, preferences: DEFAULT_PREFERENCES });
+    // Several bad fields: a message at each, nothing taken.
+    const bad = validatePreferences({ seedRatioLimit: 'x', maxActiveDownloads: 1, maxConnections: 0 });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['maxConnections', 'seedRatioLimit']);
   });
 
   it('refuses unknown keys and non-objects', () => {
@@ -52,13 +80,55 @@ describe('preferences validation', () => {
   it('a damaged store falls back to the defaults field by field', () => {
     expect(readStoredPreferences({ downloadLimitKiB: 'lots', theme: 'dark', badge: 7 })).toEqual({ ...DEFAULT_PREFERENCES, theme: 'dark' });
     expect(readStoredPreferences(null)).toEqual(DEFAULT_PREFERENCES);
+    // Stored before the seeding and queue fields existed: their defaults; a goal stored as off stays off.
+    expect(readStoredPreferences({ downloadLimitKiB: 5, seedRatioLimit: null, seedTimeMinutes: 'soon', maxActiveSeeds: -2 })).toEqual({ ...DEFAULT_PREFERENCES, downloadLimitKiB: 5 });
+    expect(readStoredPreferences({ seedRatioLimit: 0.5, seedTimeMinutes: 30, maxActiveDownloads: 0 })).toEqual({
+      ...DEFAULT_PREFERENCES,
+      seedRatioLimit: 0.5,
+      seedTimeMinutes: 30,
+      maxActiveDownloads: 0,
+    });
   });
 
   it('becomes engine options in bytes/s; only the peer cap needs a new Client', () => {
     const prefs = { ...DEFAULT_PREFERENCES, downloadLimitKiB: 100, uploadLimitKiB: 3 };
-    expect(clientTransferOptions(transferOf(prefs))).toEqual({ downloadLimit: 102_400, uploadLimit: 3072, maxPeersPerTorrent: 50 });
+    expect(clientTransferOptions(transferOf(prefs))).toEqual({
+      downloadLimit: 102_400,
+      uploadLimit: 3072,
+      maxPeersPerTorrent: 50,
+      seedGoals: {},
+      seedGoalAction: 'pause',
+      queue: { maxActiveDownloads: 3, maxActiveSeeds: 5 },
+      maxConnections: 200,
+    });
     expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), transferOf(prefs))).toBe(false);
     expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), { ...transferOf(prefs), maxPeersPerTorrent: 80 })).toBe(true);
+  });
+
+  it('seeding goals in milliseconds, 0 active torrents as no limit; none of them needs a new Client', () => {
+    const prefs = { ...DEFAULT_PREFERENCES, seedRatioLimit: 1.5, seedTimeMinutes: 90, seedGoalAction: 'remove' as const, maxActiveDownloads: 0, maxActiveSeeds: 2, maxConnections: 40 };
+    expect(clientTransferOptions(transferOf(prefs))).toMatchObject({
+      seedGoals: { ratio: 1.5, timeMs: 5_400_000 },
+      seedGoalAction: 'remove',
+      queue: { maxActiveDownloads: Infinity, maxActiveSeeds: 2 },
+      maxConnections: 40,
+    });
+    // A goal of 0 is a goal (stop at once), not "off".
+    expect(clientTransferOptions(transferOf({ ...DEFAULT_PREFERENCES, seedRatioLimit: 0 })).seedGoals).toEqual({ ratio: 0 });
+    expect(clientTransferOptions(transferOf({ ...DEFAULT_PREFERENCES, seedTimeMinutes: 0 })).seedGoals).toEqual({ timeMs: 0 });
+    expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), transferOf(prefs))).toBe(false);
+  });
+
+  it('the options accepted are options the engine accepts', async () => {
+    const { checkSeedGoals } = await import('../../../src/engine/policy/seed-goals.js');
+    const { resolveQueueLimits } = await import('../../../src/engine/policy/queue-policy.js');
+    for (const input of [{}, { seedRatioLimit: '0', seedTimeMinutes: '0', maxActiveDownloads: 0, maxActiveSeeds: 0 }, { seedRatioLimit: '10000', seedTimeMinutes: 5_256_000, maxActiveDownloads: 1000 }]) {
+      const checked = validatePreferences(input);
+      if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+      const options = clientTransferOptions(transferOf(checked.preferences));
+      expect(() => checkSeedGoals(options.seedGoals)).not.toThrow();
+      expect(() => resolveQueueLimits(options.queue)).not.toThrow();
+    }
   });
 });
 
@@ -131,6 +201,12 @@ describe('ETA text', () => {
   ])('%s → %s', (seconds, text) => expect(formatEta(seconds)).toBe(text));
 });
 
+describe('state labels', () => {
+  it('the engine\'s states read as words, queued included', () => {
+    expect(['queued', 'paused', 'seeding', 'downloading'].map(stateLabel)).toEqual(['Queued', 'Paused', 'Seeding', 'Downloading']);
+  });
+});
+
 describe('texts', () => {
   it('every _locales key the popup, dashboard, options and interception code uses exists', async () => {
     const messages = JSON.parse(await readFile(join(ROOT, '_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
@@ -149,7 +225,8 @@ describe('texts', () => {
       for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept|dash)_[A-Za-z_]+)'/g)) used.add(m[1]!);
     }
     // Keys built from data (one per field / choice).
-    for (const f of ['downloadLimitKiB', 'uploadLimitKiB', 'maxPeersPerTorrent']) used.add(`options_${f}`).add(`options_${f}Hint`);
+    for (const f of TRANSFER_FIELDS) used.add(`options_${f}`).add(`options_${f}Hint`);
+    for (const a of SEED_GOAL_ACTIONS) used.add(`options_seedGoalAction_${a}`);
     for (const b of ['active', 'off']) used.add(`options_badge_${b}`);
     for (const th of ['system', 'light', 'dark']) used.add(`options_theme_${th}`);
     expect(used.size).toBeGreaterThan(40);
