@@ -9,6 +9,8 @@ export interface Bucket {
   consume(bytes: number): void;
   /** Milliseconds until `bytes` tokens are available (0 when they are now). */
   waitTime(bytes: number): number;
+  /** Its rate in bytes/s (0 = unlimited), when it has one. */
+  readonly rate?: number;
 }
 
 /**
@@ -33,6 +35,15 @@ export class TorrentRateGate implements RateGate {
       wait = Math.max(wait, bucket.waitTime(0));
     }
     return wait;
+  }
+
+  limit(): number {
+    let tightest = 0;
+    for (const bucket of this.buckets()) {
+      const rate = bucket.rate ?? 0;
+      if (rate > 0 && (tightest === 0 || rate < tightest)) tightest = rate;
+    }
+    return tightest;
   }
 }
 

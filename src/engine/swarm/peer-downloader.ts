@@ -9,6 +9,8 @@ import type { TorrentContext } from './torrent-context.js';
 const MIN_PIPELINE = 16;
 const MAX_PIPELINE = 500;
 const INITIAL_PIPELINE = 128;
+/** Requests in flight at least, however low a download limit is. */
+const LIMITED_MIN_PIPELINE = 2;
 /** Requests worth this many seconds of the peer's rate are kept in flight. */
 const PIPELINE_SECONDS = 0.5;
 const SNUB_AFTER_MS = 30_000;
@@ -102,8 +104,9 @@ export class PeerDownloader {
       fastAllowed = peer.fast.allowedByPeer;
     }
     if (this.pausedUntil > 0 || !ctx.canRequest()) return;
-    const room = this.pipeline - this.outstanding.size;
-    if (room <= 0 || (this.outstanding.size > 0 && room < this.pipeline / 4)) return;
+    const pipeline = Math.min(this.pipeline, this.rateCap());
+    const room = pipeline - this.outstanding.size;
+    if (room <= 0 || (this.outstanding.size > 0 && room < pipeline / 4)) return;
     const suggested = peer.fast.suggested.size > 0 ? peer.fast.suggested : undefined;
     const blocks = picker.pickBlocks(peer.id, has, room, fastAllowed, suggested);
     if (blocks.length === 0) {
@@ -123,6 +126,15 @@ export class PeerDownloader {
       this.outstanding.set(blockKey(b.index, b.begin), now);
     }
     this.conn.send(batch);
+  }
+
+  /**
+   * Under a download limit, no more in flight than half a second at that limit: otherwise the
+   * first pipeline (128 blocks, 2 MiB) arrives at full speed before the gate can slow anything.
+   */
+  private rateCap(): number {
+    const limit = this.ctx.download.limit?.() ?? 0;
+    return limit > 0 ? Math.max(LIMITED_MIN_PIPELINE, Math.ceil((limit * PIPELINE_SECONDS) / BLOCK_LENGTH)) : Infinity;
   }
 
   /** Periodic upkeep (about once a second): pipeline size, snubbing. */

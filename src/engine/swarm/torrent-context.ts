@@ -55,4 +55,6 @@ export interface TorrentContext {
 export interface RateGate {
   /** Record `bytes` moved; returns milliseconds to wait before moving more (0 = go on). */
   spend(bytes: number): number;
+  /** The tightest limit in force, bytes/s (0 = none): requests in flight are sized to it. */
+  limit?(): number;
 }
