@@ -1,3 +1,4 @@
+import { t } from '../common/i18n.js';
 /** Human-readable sizes and rates (binary units, as other clients show them). */
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -29,8 +30,31 @@ const STATE_LABELS: Record<string, string> = {
   error: 'Error',
 };
 
+/** The state's text from _locales; the English above where chrome.i18n is absent (Node tests). */
 export function stateLabel(state: string): string {
-  return STATE_LABELS[state] ?? state;
+  const english = STATE_LABELS[state];
+  if (english === undefined) return state;
+  const text = localizedState(state);
+  return text.startsWith('popup_state_') ? english : text;
+}
+
+function localizedState(state: string): string {
+  switch (state) {
+    case 'metadata':
+      return t('popup_state_metadata');
+    case 'checking':
+      return t('popup_state_checking');
+    case 'downloading':
+      return t('popup_state_downloading');
+    case 'seeding':
+      return t('popup_state_seeding');
+    case 'paused':
+      return t('popup_state_paused');
+    case 'queued':
+      return t('popup_state_queued');
+    default:
+      return t('popup_state_error');
+  }
 }
 
 /** Time left from the engine's `eta` (seconds; null = unknown): "3h 12m", "45s", "∞" when unknown. */
