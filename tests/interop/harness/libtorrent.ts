@@ -35,6 +35,8 @@ export interface LibtorrentOptions {
   lsd?: boolean;
   /** Log every peer message on stderr (libtorrent's peer_log alerts), e.g. "==> ALLOWED_FAST [ 5 ]". */
   peerLog?: boolean;
+  /** false: as a seed, never dial peers (libtorrent's seeding_outgoing_connections); only accept them. */
+  seedOutgoing?: boolean;
   /** Wrap the python process, e.g. ['/usr/bin/time', '-v'] for the benchmark. */
   wrapper?: readonly string[];
 }
@@ -63,6 +65,7 @@ export function libtorrentArgs(mode: 'seed' | 'leech', options: LibtorrentOption
   if (options.allowedFast !== undefined) args.push('--allowed-fast', String(options.allowedFast));
   if (options.lsd) args.push('--lsd');
   if (options.peerLog) args.push('--peer-log');
+  if (options.seedOutgoing === false) args.push('--no-seed-outgoing');
   if (options.transport === 'tcp+utp') args.push('--utp');
   if (options.transport === 'utp-only') args.push('--no-tcp');
   return args;

@@ -53,6 +53,7 @@ def parse_args():
     p.add_argument("--allowed-fast", type=int, default=-1, help="allowed_fast_set_size (BEP 6)")
     p.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14), on the listen address")
     p.add_argument("--peer-log", action="store_true", help="log every peer message on stderr (peer_log alerts)")
+    p.add_argument("--no-seed-outgoing", action="store_true", help="as a seed, never dial peers (only accept incoming)")
     return p.parse_args()
 
 
@@ -93,6 +94,8 @@ def make_session(args):
         settings["optimistic_unchoke_interval"] = 3600
     if args.allowed_fast >= 0:
         settings["allowed_fast_set_size"] = args.allowed_fast
+    if args.no_seed_outgoing:
+        settings["seeding_outgoing_connections"] = False
     ses = lt.session(settings)
     if args.unchoke_slots >= 0:
         # Peers on the local network (all of ours: 127.0.0.1) ignore unchoke slots by default.
