@@ -5,7 +5,7 @@
  */
 import type { HttpClient, HttpRequest, HttpResponse } from '../interfaces/http.js';
 import { NetError } from '../interfaces/net.js';
-import { concat } from '../../engine/util/bytes.js';
+import { readBody } from '../read-body.js';
 
 export interface FetchHttpOptions {
   /** Used when a request names no timeout. */
@@ -63,27 +63,3 @@ export class FetchHttpClient implements HttpClient {
   }
 }
 
-/** Reads the body, refusing (and cancelling the download) once it passes maxBytes. */
-async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const tooBig = (): NetError => new NetError('other', `GET ${url}: response larger than ${maxBytes} bytes`);
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooBig();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooBig();
-    }
-    parts.push(value);
-  }
-  return parts.length === 1 ? parts[0]! : concat(parts);
-}

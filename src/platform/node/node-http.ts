@@ -1,7 +1,7 @@
 /** The engine's `HttpClient` over Node 20's global fetch (undici). */
 import type { HttpClient, HttpRequest, HttpResponse } from '../interfaces/http.js';
 import { NetError } from '../interfaces/net.js';
-import { concat } from '../../engine/util/bytes.js';
+import { readBody } from '../read-body.js';
 import { toNetError } from './node-net-errors.js';
 
 export interface NodeHttpOptions {
@@ -61,27 +61,3 @@ export class NodeHttpClient implements HttpClient {
   }
 }
 
-/** Reads the body, refusing (and aborting the download) once it passes maxBytes. */
-async function readBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
-  const tooBig = (): NetError => new NetError('other', `GET ${url}: response larger than ${maxBytes} bytes`);
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooBig();
-  }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooBig();
-    }
-    parts.push(value);
-  }
-  return parts.length === 1 ? parts[0]! : concat(parts);
-}
