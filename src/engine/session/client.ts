@@ -1,14 +1,5 @@
-import type { Endpoint, Platform, TcpListener, TcpSocket } from '../../platform/interfaces/index.js';
+import type { Platform } from '../../platform/interfaces/index.js';
 import { parseInfo, parseMagnet, parseTorrent, type MagnetLink, type TorrentMeta } from '../metainfo/index.js';
-import { PeerConnection } from '../peer/peer-connection.js';
-import { Connector } from '../peer/connector.js';
-import type { StreamEncryption, UtpTransport } from '../peer/transport.js';
-import { createDht, type Dht } from '../dht/index.js';
-import { createUtpTransport } from '../utp/index.js';
-import { createStreamEncryption } from '../crypto/mse/index.js';
-import { UdpMux } from './udp-mux.js';
-import { startLocalDiscovery } from '../lsd/start-local-discovery.js';
-import type { LocalDiscovery } from '../lsd/index.js';
 import { ResumeStore } from '../storage/resume-store.js';
 import { DEFAULT_SWARM_LIMITS, type SwarmLimits } from '../swarm/swarm-limits.js';
 import { UdpTrackerClient } from '../tracker/udp-tracker.js';
@@ -19,6 +10,7 @@ import { TorrentError } from '../util/errors.js';
 import { mathRandom, type Random } from '../util/random.js';
 import { Torrent } from './torrent.js';
 import { SessionPolicies } from './session-policies.js';
+import { SessionNetwork } from './session-network.js';
 import type { SessionStatistics } from './session-totals.js';
 import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
 import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
@@ -29,15 +21,7 @@ import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js
 export const CLIENT_VERSION = '0.1.0';
 /** Azureus-style peer id prefix (BEP 20): TE = TorrentEdge, version 0100. */
 const PEER_ID_PREFIX = '-TE0100-';
-/** The routing table saved at close, so a restart does not bootstrap from scratch. */
-const DHT_STATE_KEY = 'dht-state';
-/** Well-known public DHT routers (BEP 5 bootstrap); unreachable ones cost nothing. */
 export { DEFAULT_MAX_CONNECTIONS } from './session-policies.js';
-const DEFAULT_DHT_BOOTSTRAP: Endpoint[] = [
-  { host: 'router.bittorrent.com', port: 6881 },
-  { host: 'dht.transmissionbt.com', port: 6881 },
-  { host: 'router.utorrent.com', port: 6881 },
-];
 
 interface ClientEvents {
   added(torrent: Torrent): void;
@@ -58,13 +42,7 @@ export class Client extends Emitter<ClientEvents> {
   private readonly udp: UdpTrackerClient;
   private readonly resume: ResumeStore;
   private readonly swarmLimits: SwarmLimits;
-  private connector: Connector;
-  private mux: UdpMux | null = null;
-  private dht: Dht | undefined;
-  private utp: UtpTransport | undefined;
-  private lsd: LocalDiscovery | undefined;
-  private readonly encryption: StreamEncryption | undefined;
-  private listener: TcpListener | null = null;
+  private network!: SessionNetwork;
   private closed = false;
   private readonly policies: SessionPolicies;
 
@@ -85,111 +63,23 @@ export class Client extends Emitter<ClientEvents> {
     });
     this.swarmLimits = { ...DEFAULT_SWARM_LIMITS, ...(options.maxPeersPerTorrent ? { maxPeers: options.maxPeersPerTorrent } : {}) };
     if (options.uploadSlots !== undefined) this.swarmLimits = { ...this.swarmLimits, uploadSlots: options.uploadSlots };
-    const policy = options.encryption ?? 'preferred';
-    this.encryption = policy === 'disabled' ? undefined : createStreamEncryption({ randomBytes: (n) => options.platform.randomBytes(n), clock: this.clock });
-    this.connector = this.makeConnector();
   }
 
   /** A client listening for peers. */
   static async create(options: ClientOptions): Promise<Client> {
     const client = new Client(options);
-    await client.listen(options.port ?? 0);
-    await client.startUdp();
-    if (options.lsd) {
-      const onPeer = (hex: string, peer: Endpoint): void => client.torrents.get(hex)?.addLocalPeers([peer]);
-      client.lsd = await startLocalDiscovery(options, client.clock, client.random, () => client.port, onPeer);
-    }
+    client.network = await SessionNetwork.start(options, client.clock, client.random, client.peerId, client.swarmLimits, {
+      admits: (host) => !client.closed && !client.policies.blocks(host),
+      infoHashes: () => [...client.torrents.values()].map((t) => t.infoHash),
+      torrentFor: (hex) => client.torrents.get(hex),
+      localPeer: (hex, peer) => client.torrents.get(hex)?.addLocalPeers([peer]),
+    });
     await client.policies.start();
     return client;
   }
 
-  private makeConnector(): Connector {
-    return new Connector({
-      network: this.options.platform.network,
-      ...(this.utp ? { utp: this.utp } : {}),
-      ...(this.encryption ? { encryption: this.encryption } : {}),
-      policy: this.options.encryption ?? 'preferred',
-      connectTimeoutMs: this.swarmLimits.connectTimeoutMs,
-    });
-  }
-
-  /**
-   * One UDP socket at the listening port for the DHT and uTP, as libtorrent has it. Without UDP
-   * (the port is taken, or the platform refuses) the client still works over TCP with trackers.
-   */
-  private async startUdp(): Promise<void> {
-    const wantDht = this.options.dht ?? true;
-    const wantUtp = this.options.utp ?? true;
-    if (!wantDht && !wantUtp) return;
-    try {
-      this.mux = new UdpMux(await this.options.platform.network.bindUdp(this.port, this.options.listenHost ?? '0.0.0.0'));
-    } catch {
-      return;
-    }
-    const mux = this.mux;
-    const send = (data: Uint8Array, to: Endpoint): void => mux.send(data, to);
-    if (wantDht) {
-      const savedState = await this.options.platform.kv.get(DHT_STATE_KEY).catch(() => undefined);
-      const dht = createDht({
-        send,
-        clock: this.clock,
-        random: this.random,
-        randomBytes: (n) => this.options.platform.randomBytes(n),
-        bootstrap: this.options.dhtBootstrap ?? DEFAULT_DHT_BOOTSTRAP,
-        ipv6: (this.options.listenHost ?? '').includes(':'), // a socket on :: or an IPv6 address reaches IPv6 nodes (BEP 32)
-        ...(savedState ? { savedState } : {}),
-      });
-      mux.add((data, from) => dht.handlePacket(data, from));
-      dht.start();
-      this.dht = dht;
-    }
-    if (wantUtp) {
-      const utp = createUtpTransport({ send, clock: this.clock, random: this.random });
-      mux.add((data, from) => utp.handlePacket(data, from));
-      utp.onIncoming((socket) => this.onIncoming(socket, 'utp'));
-      this.utp = utp;
-    }
-    this.connector = this.makeConnector();
-  }
-
   get port(): number {
-    return this.listener?.port ?? 0;
-  }
-
-  private async listen(port: number): Promise<void> {
-    const host = this.options.listenHost ?? '0.0.0.0';
-    try {
-      this.listener = await this.options.platform.network.listen(port, host, (socket) => this.onIncoming(socket));
-    } catch (error) {
-      throw new TorrentError('network', `cannot listen on ${host}:${port}: ${(error as Error).message}`);
-    }
-  }
-
-  private onIncoming(socket: TcpSocket, transport: 'tcp' | 'utp' = 'tcp'): void {
-    if (this.closed || this.policies.blocks(socket.remote.host)) return socket.destroy();
-    const encryption = this.encryption;
-    if (!encryption) return this.acceptPeer(socket, transport, false);
-    // MSE or plaintext: the first bytes tell (a plaintext handshake is replayed to us).
-    encryption
-      .incoming(socket, () => [...this.torrents.values()].map((t) => t.infoHash), this.options.encryption ?? 'preferred')
-      .then((stream) => this.acceptPeer(stream.socket, transport, stream.encrypted))
-      .catch(() => socket.destroy());
-  }
-
-  private acceptPeer(socket: TcpSocket, transport: 'tcp' | 'utp', encrypted: boolean): void {
-    if (this.closed) return socket.destroy();
-    const conn = new PeerConnection({ socket, outgoing: false, transport, encrypted, localPeerId: this.peerId, clock: this.clock });
-    conn.handler = {
-      onHandshake: (handshake) => {
-        const torrent = this.torrents.get(toHex(handshake.infoHash));
-        if (!torrent) throw new TorrentError('protocol', 'peer asked for a torrent we do not have');
-        conn.handler = null;
-        torrent.acceptIncoming(conn, handshake);
-      },
-      onMessage: () => undefined,
-      onClose: () => undefined,
-    };
-    conn.start();
+    return this.network.port;
   }
 
   list(): Torrent[] {
@@ -232,8 +122,8 @@ export class Client extends Emitter<ClientEvents> {
         userAgent: this.options.userAgent ?? `TorrentEdge/${CLIENT_VERSION}`,
         listenPort: () => this.port,
         udp: this.udp,
-        connector: this.connector,
-        ...(this.dht ? { discovery: this.dht } : {}),
+        connector: this.network.connector,
+        ...(this.network.dht ? { discovery: this.network.dht } : {}),
         pex: this.options.pex ?? true,
         resume: this.resume,
         swarmLimits: this.swarmLimits,
@@ -260,10 +150,11 @@ export class Client extends Emitter<ClientEvents> {
       await torrent.stop().catch(() => undefined);
       throw error;
     }
-    if (this.lsd && !torrent.isPrivate) {
-      this.lsd.add(hex);
+    const lsd = this.network.lsd;
+    if (lsd && !torrent.isPrivate) {
+      lsd.add(hex);
       // A magnet's metadata may turn out private (BEP 27): stop announcing it then.
-      torrent.on('metadata', () => torrent.isPrivate && this.lsd?.remove(hex));
+      torrent.on('metadata', () => torrent.isPrivate && lsd.remove(hex));
     }
     this.policies.added(torrent, options);
     this.emit('added', torrent);
@@ -303,7 +194,7 @@ export class Client extends Emitter<ClientEvents> {
     const torrent = this.torrents.get(hex);
     if (!torrent) throw new TorrentError('usage', `no torrent ${infoHashHex}`);
     this.torrents.delete(hex);
-    this.lsd?.remove(hex);
+    this.network.lsd?.remove(hex);
     this.policies.removed(torrent);
     await torrent.stop();
     if (options.deleteData) await torrent.deleteData();
@@ -393,15 +284,8 @@ export class Client extends Emitter<ClientEvents> {
     this.closed = true;
     await this.policies.close();
     await Promise.all([...this.torrents.values()].map((t) => t.stop().catch(() => undefined)));
-    await this.listener?.close().catch(() => undefined);
     this.udp.close();
-    if (this.dht) {
-      await this.options.platform.kv.set(DHT_STATE_KEY, this.dht.saveState()).catch(() => undefined);
-      this.dht.stop();
-    }
-    this.utp?.close();
-    this.mux?.close();
-    this.lsd?.stop();
+    await this.network.close();
   }
 }
 
