@@ -1,5 +1,8 @@
 import type { Endpoint, Network, TcpSocket } from '../../platform/interfaces/index.js';
-import type { EncryptionPolicy, PeerStream, StreamEncryption, UtpTransport } from './transport.js';
+import { HandshakeRedial, type EncryptionPolicy, type PeerStream, type StreamEncryption, type UtpTransport } from './transport.js';
+
+/** A fresh key is refused again 1 time in 256: two more tries, then the usual fallback. */
+const MAX_HANDSHAKE_REDIALS = 2;
 
 export interface ConnectorOptions {
   network: Network;
@@ -26,7 +29,7 @@ export class Connector {
     const { encryption, policy } = this.options;
     if (!encryption || policy === 'disabled') return { socket, transport, encrypted: false };
     try {
-      const negotiated = await encryption.outgoing(socket, infoHash, policy);
+      const negotiated = await this.negotiate(encryption, socket, transport, to, infoHash);
       return { socket: negotiated.socket, transport, encrypted: negotiated.encrypted };
     } catch (error) {
       socket.destroy();
@@ -34,6 +37,24 @@ export class Connector {
       // The peer may not speak MSE at all (WebTorrent, many small clients): plaintext retry.
       const again = await this.openWith(transport, to);
       return { socket: again, transport, encrypted: false };
+    }
+  }
+
+  /** MSE on `socket`; a key the peer would mishash is traded for a fresh one on a new connection. */
+  private async negotiate(
+    encryption: StreamEncryption,
+    socket: TcpSocket,
+    transport: 'tcp' | 'utp',
+    to: Endpoint,
+    infoHash: Uint8Array,
+  ): Promise<{ socket: TcpSocket; encrypted: boolean }> {
+    for (let redials = 0; ; redials++) {
+      try {
+        return await encryption.outgoing(socket, infoHash, this.options.policy);
+      } catch (error) {
+        if (!(error instanceof HandshakeRedial) || redials >= MAX_HANDSHAKE_REDIALS) throw error;
+      }
+      socket = await this.openWith(transport, to);
     }
   }
 

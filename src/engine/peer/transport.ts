@@ -3,6 +3,7 @@
  * stream encryption (MSE/PE) plug into the client. Plain TCP needs none of these.
  */
 import type { Endpoint, TcpSocket } from '../../platform/interfaces/index.js';
+import { TorrentError } from '../util/errors.js';
 
 /** A peer connection stream, whatever carries it. uTP and MSE sockets implement TcpSocket. */
 export interface PeerStream {
@@ -25,6 +26,18 @@ export interface UtpTransport {
 export type EncryptionPolicy = 'disabled' | 'allowed' | 'preferred' | 'required';
 
 /** Message stream encryption (src/engine/crypto/mse/). */
+/**
+ * An outgoing handshake to start over on a new connection with a fresh key: this key pair would
+ * be refused by libtorrent-based peers (see src/engine/crypto/mse/outgoing.ts). The Connector
+ * redials; nothing was sent that names the torrent.
+ */
+export class HandshakeRedial extends TorrentError {
+  constructor(message: string) {
+    super('protocol', message);
+    this.name = 'HandshakeRedial';
+  }
+}
+
 export interface StreamEncryption {
   /**
    * Outgoing: run the MSE handshake for `infoHash` over `socket` (offering RC4, and plaintext

@@ -94,6 +94,10 @@ export interface InitiatorScript {
   vc?: Uint8Array;
   ia?: Uint8Array;
   publicKey?: Uint8Array;
+  /** Seed of A's key pair (default 99). */
+  keySeed?: number;
+  /** The mask A puts over HASH('req2', SKEY) (default HASH('req3', S)). */
+  req3Mask?: (secret: Uint8Array) => Uint8Array;
 }
 
 /**
@@ -102,7 +106,7 @@ export interface InitiatorScript {
  */
 export async function rawInitiator(socket: TcpSocket, script: InitiatorScript = {}) {
   const rec = record(socket);
-  const keys = generateDhKeyPair(seededBytes(99));
+  const keys = generateDhKeyPair(seededBytes(script.keySeed ?? 99));
   const infoHash = script.infoHash ?? INFO_HASH;
   socket.write(concat([script.publicKey ?? keys.publicKey, new Uint8Array(script.padA ?? 13).fill(7)]));
   const yb = await rec.take(96);
@@ -119,7 +123,7 @@ export async function rawInitiator(socket: TcpSocket, script: InitiatorScript = 
   writeUint16BE(fields, 14 + padC, ia.length);
   fields.set(ia, 16 + padC);
   encrypt.process(fields);
-  socket.write(concat([req1Hash(secret), xor20(req2Hash(infoHash), req3Hash(secret)), fields]));
+  socket.write(concat([req1Hash(secret), xor20(req2Hash(infoHash), (script.req3Mask ?? req3Hash)(secret)), fields]));
   return { rec, encrypt, decrypt, secret };
 }
 

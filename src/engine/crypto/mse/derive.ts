@@ -38,3 +38,19 @@ export function xor20(a: Uint8Array, b: Uint8Array): Uint8Array {
 export function rc4Keys(secret: Uint8Array, infoHash: Uint8Array): { keyA: Uint8Array; keyB: Uint8Array } {
   return { keyA: sha1(concat([KEY_A, secret, infoHash])), keyB: sha1(concat([KEY_B, secret, infoHash])) };
 }
+
+/**
+ * The masks a libtorrent 2.0.8 initiator may have used for HASH('req3', S) when S starts with one
+ * zero byte: it hashes S's 95 significant bytes followed by one byte it never set (so any of
+ * 256). Empty for any other S (two leading zero bytes, 1 in 65,536, are not worth 65,536 hashes).
+ */
+export function shiftedReq3Masks(secret: Uint8Array): Uint8Array[] {
+  if (secret[0] !== 0 || secret[1] === 0) return [];
+  const shifted = concat([REQ3, secret.subarray(1), new Uint8Array(1)]);
+  const masks: Uint8Array[] = [];
+  for (let last = 0; last < 256; last++) {
+    shifted[shifted.length - 1] = last;
+    masks.push(sha1(shifted));
+  }
+  return masks;
+}

