@@ -6,6 +6,7 @@
  * shows it. Pure: no chrome.*, testable in Node.
  */
 import type { ClientOptions } from '../engine/session/types.js';
+import { formatEndpoint } from '../engine/util/endpoint.js';
 
 export type EncryptionSetting = 'disabled' | 'allowed' | 'preferred' | 'required';
 export const ENCRYPTION_SETTINGS: readonly EncryptionSetting[] = ['disabled', 'allowed', 'preferred', 'required'];
@@ -141,7 +142,7 @@ function checkNode(host: unknown, portText: string): DhtNode | null {
 
 /** "host:port" per node, one per line: how the options page shows them. */
 export function formatBootstrapNodes(nodes: readonly DhtNode[]): string {
-  return nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join('\n');
+  return nodes.map((n) => formatEndpoint(n.host, n.port)).join('\n');
 }
 
 /** A stored value read back: anything unreadable falls back to the defaults field by field. */

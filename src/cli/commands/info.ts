@@ -7,6 +7,7 @@ import { safeText } from '../progress-output.js';
 import { loadSource } from '../source.js';
 import { formatBytes } from '../units.js';
 import type { CommandContext } from './context.js';
+import { formatEndpoint } from '../../engine/util/endpoint.js';
 
 export const infoSpec: CommandSpec = {
   flags: { json: { type: 'boolean' } },
@@ -82,7 +83,7 @@ export function magnetInfoJson(magnet: MagnetLink): Record<string, unknown> {
     infoHash: magnet.infoHashHex,
     trackers: magnet.trackers.map((t) => [t]),
     webSeeds: magnet.webSeeds,
-    peers: magnet.peers.map((p) => `${p.host}:${p.port}`),
+    peers: magnet.peers.map((p) => formatEndpoint(p.host, p.port)),
     selectOnly: magnet.selectOnly,
   };
 }

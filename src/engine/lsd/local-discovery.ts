@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { DEFAULT_LSD_LIMITS, type LsdLimits } from './lsd-limits.js';
 import { encodeLsdAnnounce, INFOHASH_HEADER_BYTES, parseLsdAnnounce } from './lsd-message.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 export interface LocalDiscoveryOptions {
   /** Joined to `group` (Network.bindMulticast). */
@@ -43,7 +44,7 @@ export class LocalDiscovery {
     this.limits = { ...DEFAULT_LSD_LIMITS, ...options.limits };
     this.cookie = Array.from({ length: 8 }, () => options.random.int(16).toString(16)).join('');
     const { host, port } = options.group;
-    this.host = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+    this.host = formatEndpoint(host, port);
     options.socket.setHandler((data, from) => this.onDatagram(data, from));
   }
 

@@ -7,6 +7,7 @@ import { fromHex, toHex } from '../util/bytes.js';
 import { TorrentError } from '../util/errors.js';
 import { resolveMetainfoLimits, type MetainfoLimits } from './limits.js';
 import type { MagnetLink, TorrentMeta } from './types.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -163,8 +164,7 @@ export function formatMagnet(link: Pick<MagnetLink, 'infoHashHex'> & Partial<Mag
   for (const url of link.trackers ?? []) out += `&tr=${encodeURIComponent(url)}`;
   for (const url of link.webSeeds ?? []) out += `&ws=${encodeURIComponent(url)}`;
   for (const peer of link.peers ?? []) {
-    const host = peer.host.includes(':') ? `[${peer.host}]` : peer.host;
-    out += `&x.pe=${encodeURIComponent(`${host}:${peer.port}`)}`;
+    out += `&x.pe=${encodeURIComponent(formatEndpoint(peer.host, peer.port))}`;
   }
   if (link.selectOnly && link.selectOnly.length > 0) out += `&so=${formatSelectOnly(link.selectOnly)}`;
   return out;

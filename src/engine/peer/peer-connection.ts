@@ -7,6 +7,7 @@ import type { WireLimits } from '../wire/limits.js';
 import { encodeKeepAlive } from '../wire/message-encoder.js';
 import { WireParser } from '../wire/message-parser.js';
 import type { WireMessage } from '../wire/messages.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 /** What a connection reports to whoever owns it (a PeerSession, or the Client before routing). */
 export interface PeerConnectionHandler {
@@ -61,7 +62,7 @@ export class PeerConnection {
   constructor(private readonly options: PeerConnectionOptions) {
     const { socket, clock } = options;
     this.remoteEndpoint = { host: socket.remote.host, port: socket.remote.port };
-    this.address = `${socket.remote.host}:${socket.remote.port}`;
+    this.address = formatEndpoint(socket.remote.host, socket.remote.port);
     this.outgoing = options.outgoing;
     this.transport = options.transport ?? 'tcp';
     this.encrypted = options.encrypted ?? false;

@@ -1,6 +1,7 @@
 import { encodeExtended } from '../wire/message-encoder.js';
 import { encodePex, PexFlags, type PexPeer } from '../wire/ut-pex.js';
 import type { PeerSession } from './peer-session.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 /** BEP 11: a peer gets a PEX message at most once a minute, with at most 50 added peers. */
 const PEX_INTERVAL_MS = 60_000;
@@ -42,8 +43,8 @@ export class PexAnnouncer {
       const now6 = dropped.filter((p) => p.host.includes(':'));
       session.conn.send(encodeExtended(pexId, encodePex({ added, added6, dropped: now4, dropped6: now6 })));
       const addresses = new Set(before);
-      for (const p of [...added, ...added6]) addresses.add(keyOf(p.host, p.port));
-      for (const p of dropped) addresses.delete(keyOf(p.host, p.port));
+      for (const p of [...added, ...added6]) addresses.add(formatEndpoint(p.host, p.port));
+      for (const p of dropped) addresses.delete(formatEndpoint(p.host, p.port));
       this.sent.set(session, { at: now, addresses });
     }
   }
@@ -55,12 +56,9 @@ function connectableAddress(s: PeerSession): { key: string; peer: PexPeer } | nu
   const reachablePort = s.conn.outgoing ? port : s.listenPort;
   if (!reachablePort) return null;
   const flags = (s.peerHas === 'all' ? PexFlags.seed : 0) | (s.conn.outgoing ? PexFlags.reachable : 0);
-  return { key: keyOf(host, reachablePort), peer: { host, port: reachablePort, flags } };
+  return { key: formatEndpoint(host, reachablePort), peer: { host, port: reachablePort, flags } };
 }
 
-function keyOf(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 function parseKey(key: string): { host: string; port: number } {
   const at = key.lastIndexOf(':');

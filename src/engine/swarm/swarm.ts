@@ -10,6 +10,7 @@ import { PexAnnouncer } from './pex-announcer.js';
 import { PeerSession, type PeerSource } from './peer-session.js';
 import type { TorrentContext } from './torrent-context.js';
 import type { SwarmLimits } from './swarm-limits.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 interface Candidate {
   host: string;
@@ -83,7 +84,7 @@ export class Swarm {
   addPeers(peers: readonly { host: string; port: number }[], source: PeerSource): void {
     for (const { host, port } of peers) {
       if (port <= 0 || port > 65535) continue;
-      const key = `${host}:${port}`;
+      const key = formatEndpoint(host, port);
       if (this.banned.has(key) || this.candidates.has(key)) continue;
       if (this.candidates.size >= this.limits.maxCandidates) break;
       this.candidates.set(key, { host, port, source, failures: 0, nextAttemptAt: 0 });
@@ -165,7 +166,7 @@ export class Swarm {
   private backoff(candidate: Candidate, _reason: string): void {
     candidate.failures++;
     if (candidate.failures > this.limits.maxConnectFailures) {
-      this.candidates.delete(`${candidate.host}:${candidate.port}`);
+      this.candidates.delete(formatEndpoint(candidate.host, candidate.port));
       return;
     }
     const delay = Math.min(this.limits.maxRetryDelayMs, 2_000 * 2 ** (candidate.failures - 1));

@@ -10,6 +10,7 @@ import { resolveTrackerLimits, type TrackerLimits } from './limits.js';
 import { parseCompactPeerList } from './peer-list.js';
 import type { AnnounceRequest, AnnounceResponse, ScrapeResponse } from './types.js';
 import { decodeUdpResponse, encodeAnnounce, encodeConnect, encodeScrape, type UdpResponse } from './udp-packets.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 export interface UdpTrackerClientOptions {
   network: Network;
@@ -218,7 +219,7 @@ export function parseUdpTrackerUrl(url: string): Endpoint {
 }
 
 function endpointKey(to: Endpoint): string {
-  return to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
+  return formatEndpoint(to.host, to.port);
 }
 
 function closedError(): TorrentError {

@@ -13,6 +13,7 @@ import {
 import { ReceiveBuffer } from './receive-buffer.js';
 import { SendWindow, type OutPacket } from './send-window.js';
 import { UtpSocket } from './socket.js';
+import { formatEndpoint } from '../util/endpoint.js';
 
 export interface ConnectionContext {
   readonly clock: Clock;
@@ -386,6 +387,6 @@ export class UtpConnection {
   }
 
   private peerName(): string {
-    return `${this.remote.host}:${this.remote.port}`;
+    return formatEndpoint(this.remote.host, this.remote.port);
   }
 }

@@ -22,6 +22,7 @@ import {
 import { createNextTask } from './next-task.js';
 import { RelayTcpSocket, type RelayLink } from './relay-tcp-socket.js';
 import { RelayTcpListener, RelayUdpSocket } from './relay-udp-socket.js';
+import { formatEndpoint } from '../../engine/util/endpoint.js';
 
 export interface RelayNetworkOptions {
   /** ws://127.0.0.1:PORT, from the host's `ready` message. */
@@ -143,7 +144,7 @@ export class RelayNetwork implements Network, RelayLink {
 
   connect(to: Endpoint, options: ConnectOptions = {}): Promise<TcpSocket> {
     const timeoutMs = options.timeoutMs ?? this.options.defaultConnectTimeoutMs ?? RELAY_NETWORK_DEFAULTS.defaultConnectTimeoutMs;
-    const where = to.host.includes(':') ? `[${to.host}]:${to.port}` : `${to.host}:${to.port}`;
+    const where = formatEndpoint(to.host, to.port);
     return this.open(
       (stream) => encodeFrame({ op: Op.TCP_CONNECT, stream, host: to.host, port: to.port, timeoutMs: Math.max(1, Math.ceil(timeoutMs)) }),
       timeoutMs + RELAY_NETWORK_DEFAULTS.connectTimeoutGraceMs,

@@ -3,6 +3,7 @@ import { NetError, type ConnectOptions, type Endpoint, type MulticastOptions, ty
 import type { MemoryHub } from './memory-hub.js';
 import { MemoryTcpSocket } from './memory-tcp-socket.js';
 import { MemoryUdpSocket } from './memory-udp-socket.js';
+import { formatEndpoint } from '../../engine/util/endpoint.js';
 
 const FIRST_EPHEMERAL_PORT = 49152;
 const FIRST_AUTO_LISTEN_PORT = 20000;
@@ -19,7 +20,7 @@ export class MemoryNetwork implements Network {
 
   connect(to: Endpoint, options: ConnectOptions = {}): Promise<TcpSocket> {
     return new Promise((resolve, reject) => {
-      const where = `${to.host}:${to.port}`;
+      const where = formatEndpoint(to.host, to.port);
       if (this.hub.isBlackholed(to.host)) {
         const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
         setTimeout(() => reject(new NetError('timeout', `connecting to ${where} timed out after ${timeoutMs} ms`)), timeoutMs);

@@ -13,6 +13,7 @@ import { incomingHandshake } from './incoming.js';
 import { resolveMseLimits, type MseLimits } from './limits.js';
 import { outgoingHandshake } from './outgoing.js';
 import { cryptoProvide } from './policy.js';
+import { formatEndpoint } from '../../util/endpoint.js';
 
 export interface StreamEncryptionOptions {
   /** Cryptographically strong random bytes (DH private keys, padding). */
@@ -37,7 +38,7 @@ export function createStreamEncryption(options: StreamEncryptionOptions): Stream
     socket: TcpSocket,
     body: (reader: HandshakeReader) => Promise<{ socket: TcpSocket; encrypted: boolean }>,
   ): Promise<{ socket: TcpSocket; encrypted: boolean }> {
-    const where = `${socket.remote.host}:${socket.remote.port}`;
+    const where = formatEndpoint(socket.remote.host, socket.remote.port);
     const reader = new HandshakeReader(socket, limits);
     const timer = options.clock.setTimeout(
       () => reader.fail(new TorrentError('network', `no answer within ${limits.handshakeTimeoutMs} ms`)),
