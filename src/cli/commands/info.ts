@@ -15,8 +15,10 @@ export const infoSpec: CommandSpec = {
 
 export const infoHelp = `usage: torrentedge info <file.torrent | magnet | URL> [--json]
 
-Prints the name, infohash, piece length and count, total size, private flag,
-files (index, size, path) and trackers. --json prints one JSON object.`;
+Prints the name, infohash (40 hex; for a hybrid torrent also the v2 infohash,
+64 hex, on its own line), piece length and count, total size, private flag,
+files (index, size, path) and trackers. --json prints one JSON object
+(infoHashV2 only for hybrid torrents).`;
 
 export async function runInfo(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, infoSpec);
@@ -35,6 +37,7 @@ export function torrentInfoJson(meta: TorrentMeta): Record<string, unknown> {
     type: 'torrent',
     name: meta.name,
     infoHash: meta.infoHashHex,
+    infoHashV2: meta.infoHashV2Hex,
     pieceLength: meta.pieceLength,
     pieceCount: meta.pieceCount,
     totalLength: meta.totalLength,
@@ -54,6 +57,7 @@ export function torrentInfoText(meta: TorrentMeta): string {
   const lines = [
     `name: ${safeText(meta.name)}`,
     `infohash: ${meta.infoHashHex}`,
+    ...(meta.infoHashV2Hex === undefined ? [] : [`infohash v2: ${meta.infoHashV2Hex}`]),
     `piece length: ${meta.pieceLength} (${formatBytes(meta.pieceLength)})`,
     `pieces: ${meta.pieceCount}`,
     `total size: ${meta.totalLength} (${formatBytes(meta.totalLength)})`,
@@ -80,6 +84,7 @@ export function magnetInfoJson(magnet: MagnetLink): Record<string, unknown> {
     type: 'magnet',
     name: magnet.name,
     infoHash: magnet.infoHashHex,
+    infoHashV2: magnet.infoHashV2Hex,
     trackers: magnet.trackers.map((t) => [t]),
     webSeeds: magnet.webSeeds,
     peers: magnet.peers.map((p) => `${p.host}:${p.port}`),
@@ -89,6 +94,7 @@ export function magnetInfoJson(magnet: MagnetLink): Record<string, unknown> {
 
 export function magnetInfoText(magnet: MagnetLink): string {
   const lines = [`name: ${magnet.name === undefined ? '(unknown until metadata)' : safeText(magnet.name)}`, `infohash: ${magnet.infoHashHex}`];
+  if (magnet.infoHashV2Hex !== undefined) lines.push(`infohash v2: ${magnet.infoHashV2Hex}`);
   lines.push(...trackerLines(magnet.trackers.map((t) => [t])));
   if (magnet.webSeeds.length > 0) lines.push('web seeds:', ...magnet.webSeeds.map((u) => `  ${safeText(u)}`));
   if (magnet.peers.length > 0) lines.push('peers:', ...magnet.peers.map((p) => `  ${p.host}:${p.port}`));

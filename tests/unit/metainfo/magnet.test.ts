@@ -82,7 +82,7 @@ describe('parseMagnet: bad links', () => {
   it('hash of the wrong length', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX.slice(1)}`, 'magnet: info hash must be 40 hex or 32 base32 characters, not 39'));
   it('40 characters that are not hex', () => expectMagnetError(`magnet:?xt=urn:btih:${'g'.repeat(40)}`, /must be hex/));
   it('32 characters that are not base32', () => expectMagnetError(`magnet:?xt=urn:btih:${'1'.repeat(32)}`, /not base32/));
-  it('v2-only magnet', () => expectMagnetError(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`, /v2-only magnets are not supported/));
+  it('v2-only magnet', () => expectMagnetError(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`, /v2-only torrents are not supported/));
   it('bad percent-encoding', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&dn=%E0%A4%A`, 'magnet: bad percent-encoding in dn='));
   it('bad so=', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&so=a-b`, /so= must list file indexes/));
   it('backwards so= range', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&so=5-2`, /runs backwards/));
