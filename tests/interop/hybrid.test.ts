@@ -75,6 +75,9 @@ describe('our hybrid .torrent in libtorrent 2.0', () => {
     expect(info.infoHash).toBe(oursHashes.v1);
     expect(info.infoHashV2).toBe(oursHashes.v2);
     expect(info.magnet).toContain(`xt=urn:btmh:1220${oursHashes.v2}`);
+    // Our magnet reads back in libtorrent with both hashes, and is the one libtorrent writes (no trackers here).
+    expect(await lt('parse-magnet', info.magnet)).toEqual({ v1: oursHashes.v1, v2: oursHashes.v2 });
+    expect(await lt('magnet', ours)).toEqual({ magnet: info.magnet });
   }, 60_000);
 
   it('libtorrent rechecks our data against it as complete (v1 pieces and v2 merkle roots and piece layers)', async () => {

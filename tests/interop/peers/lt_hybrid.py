@@ -4,6 +4,8 @@ line on stdout per command:
   hashes TORRENT                 {"v1": hex40, "v2": hex64, "hasV1": bool, "hasV2": bool}
   create DIR PIECE_LENGTH OUT    lt.create_torrent of DIR (no v1_only/v2_only flag) -> OUT; hashes
   recheck TORRENT SAVE           add, force_recheck, wait: {"complete": bool, "pieces": n, "error": str}
+  magnet TORRENT                 {"magnet": lt.make_magnet_uri of it}
+  parse-magnet URI               {"v1": hex40, "v2": hex64} as libtorrent reads the magnet
   tamper TORRENT OUT FILE        OUT = TORRENT with FILE's (a file of at most one piece) pieces
                                  root replaced: v1 part untouched, so only a v2 check can fail
 """
@@ -85,6 +87,11 @@ def main():
         create(args[0], int(args[1]), args[2])
     elif cmd == "recheck":
         recheck(args[0], args[1])
+    elif cmd == "magnet":
+        emit({"magnet": lt.make_magnet_uri(lt.torrent_info(args[0]))})
+    elif cmd == "parse-magnet":
+        h = lt.parse_magnet_uri(args[0]).info_hashes
+        emit({"v1": str(h.v1), "v2": str(h.v2)})
     elif cmd == "tamper":
         tamper(args[0], args[1], args[2])
     else:
