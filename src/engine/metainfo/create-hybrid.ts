@@ -46,19 +46,24 @@ class HybridHasher {
   async hashFile(index: number, firstPiece: number, padded: boolean): Promise<HashedFile> {
     const { length } = this.options.files[index]!;
     const shape = fileTreeShape(length, this.pieceLength);
-    const leavesPerPiece: Uint8Array[][] = new Array(shape.pieceCount);
+    const blocksPerPiece = this.pieceLength / MERKLE_BLOCK_SIZE;
+    // A file larger than a piece keeps one hash per piece (its piece layer), never all its
+    // leaves; a smaller one keeps its few leaves for its root.
+    const layer: Uint8Array[] = new Array(shape.hasLayer ? shape.pieceCount : 0);
+    let leaves: Uint8Array[] = [];
     for (let piece = 0; piece < shape.pieceCount; piece++) {
       const start = piece * this.pieceLength;
       const dataLength = Math.min(this.pieceLength, length - start);
       // Padding follows every unaligned file but a lone one: its bytes are the zeros of a fresh buffer.
       const buffer = new Uint8Array(padded ? this.pieceLength : dataLength);
       await this.readInto(index, start, buffer, dataLength);
-      await this.submit(buffer, dataLength, firstPiece + piece, (leaves) => (leavesPerPiece[piece] = leaves));
+      await this.submit(buffer, dataLength, firstPiece + piece, (pieceLeaves) => {
+        if (shape.hasLayer) layer[piece] = this.merkle.root(pieceLeaves, blocksPerPiece, 0);
+        else leaves = pieceLeaves;
+      });
     }
     await Promise.all(this.inFlight.splice(0));
-    if (!shape.hasLayer) return { piecesRoot: rootFromLeaves(this.merkle, leavesPerPiece.flat()) };
-    const blocksPerPiece = this.pieceLength / MERKLE_BLOCK_SIZE;
-    const layer = leavesPerPiece.map((leaves) => this.merkle.root(leaves, blocksPerPiece, 0));
+    if (!shape.hasLayer) return { piecesRoot: rootFromLeaves(this.merkle, leaves) };
     const joined = new Uint8Array(layer.length * 32);
     layer.forEach((hash, i) => joined.set(hash, i * 32));
     return { piecesRoot: rootFromPieceLayer(this.merkle, layer, this.pieceLength), layer: joined };
