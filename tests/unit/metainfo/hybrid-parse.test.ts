@@ -91,6 +91,18 @@ describe('hybrid torrents made by libtorrent 2.0', () => {
     expect(meta.infoHashV2Hex).toBe(LT_V2);
   });
 
+  it('a hybrid without padding after its last file (as other creators write them) is accepted', () => {
+    const meta = parseTorrent(
+      edited((_, info) => {
+        const files = v1Files(info);
+        expect(Buffer.from((dictGet(files[files.length - 1]!, 'attr') as Uint8Array)).toString()).toBe('p');
+        files.pop();
+      }),
+    );
+    expect(meta.files[meta.files.length - 1]!.padding).toBe(false);
+    expect(meta.infoHashV2Hex).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('magnet round trip: btih and btmh both', () => {
     const link = parseMagnet(toMagnet(parseTorrent(LT_HYBRID)));
     expect(link.infoHashHex).toBe(LT_V1);
