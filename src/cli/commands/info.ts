@@ -54,6 +54,7 @@ export function torrentInfoJson(meta: TorrentMeta): Record<string, unknown> {
 }
 
 export function torrentInfoText(meta: TorrentMeta): string {
+  const padding = meta.files.reduce((sum, f) => sum + (f.padding ? f.length : 0), 0);
   const lines = [
     `name: ${safeText(meta.name)}`,
     `infohash: ${meta.infoHashHex}`,
@@ -61,6 +62,8 @@ export function torrentInfoText(meta: TorrentMeta): string {
     `piece length: ${meta.pieceLength} (${formatBytes(meta.pieceLength)})`,
     `pieces: ${meta.pieceCount}`,
     `total size: ${meta.totalLength} (${formatBytes(meta.totalLength)})`,
+    // Hybrid torrents (BEP 52) pad files to piece boundaries; the total size includes it.
+    ...(padding > 0 ? [`padding: ${padding} (${formatBytes(padding)} in BEP 47 padding files, never stored)`] : []),
     `private: ${meta.private ? 'yes' : 'no'}`,
   ];
   if (meta.comment !== undefined) lines.push(`comment: ${safeText(meta.comment)}`);

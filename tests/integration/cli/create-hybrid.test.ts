@@ -40,6 +40,8 @@ describe('torrentedge create --hybrid', () => {
     expect(text.stdout).toMatch(new RegExp(`^infohash: ${v1}$`, 'm'));
     expect(text.stdout).toMatch(new RegExp(`^infohash v2: ${v2}$`, 'm'));
     expect(text.stdout).toMatch(/share\/\.pad\/\d+ \(padding\)/);
+    // 5 bytes padded to 16 KiB, 70000 to 81920 (the empty file gets none).
+    expect(text.stdout).toMatch(/^padding: 28299 \(.*never stored\)$/m);
 
     const json = JSON.parse((await runCli(['info', '--json', out])).stdout);
     expect(json).toMatchObject({ infoHash: v1, infoHashV2: v2, pieceLength: 16384 });
@@ -58,6 +60,7 @@ describe('torrentedge create --hybrid', () => {
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).not.toContain('infohash v2');
     expect(created.stdout).not.toContain('btmh');
+    expect((await runCli(['info', out])).stdout).not.toMatch(/^padding:/m);
     const json = JSON.parse((await runCli(['info', '--json', out])).stdout);
     expect('infoHashV2' in json).toBe(false);
     expect(Buffer.from(await readFile(out)).includes('file tree')).toBe(false);
