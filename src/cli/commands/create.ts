@@ -1,4 +1,4 @@
-/** `torrentedge create <path>`: hash a file or folder into a v1 .torrent. */
+/** `torrentedge create <path>`: hash a file or folder into a v1 .torrent, or a hybrid v1 + v2 one (BEP 52) with --hybrid. */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createTorrent, parseTorrent, toMagnet } from '../../engine/metainfo/index.js';
@@ -18,6 +18,7 @@ export const createSpec: CommandSpec = {
     'web-seed': { type: 'string', repeatable: true },
     private: { type: 'boolean' },
     comment: { type: 'string' },
+    hybrid: { type: 'boolean' },
   },
   positionals: ['<path>'],
 };
@@ -26,14 +27,17 @@ export const createHelp = `usage: torrentedge create <path> [-t TRACKER]... [-o 
 
 Hashes a file (single-file torrent) or a folder (every file in it, empty ones
 too, sorted by path) into a .torrent named after it, and prints its infohash
-and magnet link.
+and magnet link. Writes a v1 torrent (BEP 3) unless --hybrid is given.
 
   -t, --tracker URL      announce URL; repeat for more (each its own tier)
   -o, --output FILE      where to write (default: <name>.torrent here)
   --piece-length N       power of two from 16K to 16M (default: picked by size)
   --web-seed URL         web seed (BEP 19); repeatable
   --private              private torrent (BEP 27: trackers only)
-  --comment TEXT         comment stored in the torrent`;
+  --comment TEXT         comment stored in the torrent
+  --hybrid               hybrid v1 + v2 torrent (BEP 52): v2 file tree and merkle
+                         hashes too, each file padded to a piece boundary (BEP 47);
+                         prints both infohashes`;
 
 const TRACKER_PROTOCOLS = new Set(['http:', 'https:', 'udp:', 'ws:', 'wss:']);
 const WEB_SEED_PROTOCOLS = new Set(['http:', 'https:']);
@@ -66,6 +70,7 @@ export async function runCreate(argv: string[], ctx: CommandContext): Promise<nu
       name: walked.name,
       files: walked.files.map((f) => ({ path: f.path, length: f.length })),
       singleFile: walked.singleFile,
+      version: boolFlag(args, 'hybrid') ? 'hybrid' : 'v1',
       read: (index, offset, length) => reader.read(index, offset, length),
       hasher: new NodeHasher(),
       pieceLength,
@@ -88,6 +93,7 @@ export async function runCreate(argv: string[], ctx: CommandContext): Promise<nu
     throw new Error(`cannot write ${output}: ${reason}`);
   }
   const meta = parseTorrent(bytes);
-  ctx.out(`wrote ${output}\ninfohash: ${meta.infoHashHex}\nmagnet: ${toMagnet(meta)}\n`);
+  const v2Line = meta.infoHashV2Hex === undefined ? '' : `infohash v2: ${meta.infoHashV2Hex}\n`;
+  ctx.out(`wrote ${output}\ninfohash: ${meta.infoHashHex}\n${v2Line}magnet: ${toMagnet(meta)}\n`);
   return 0;
 }

@@ -16,8 +16,10 @@ export const infoSpec: CommandSpec = {
 
 export const infoHelp = `usage: torrentedge info <file.torrent | magnet | URL> [--json]
 
-Prints the name, infohash, piece length and count, total size, private flag,
-files (index, size, path) and trackers. --json prints one JSON object.`;
+Prints the name, infohash (40 hex; for a hybrid torrent also the v2 infohash,
+64 hex, on its own line), piece length and count, total size, private flag,
+files (index, size, path) and trackers. --json prints one JSON object
+(infoHashV2 only for hybrid torrents).`;
 
 export async function runInfo(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, infoSpec);
@@ -36,6 +38,7 @@ export function torrentInfoJson(meta: TorrentMeta): Record<string, unknown> {
     type: 'torrent',
     name: meta.name,
     infoHash: meta.infoHashHex,
+    infoHashV2: meta.infoHashV2Hex,
     pieceLength: meta.pieceLength,
     pieceCount: meta.pieceCount,
     totalLength: meta.totalLength,
@@ -52,12 +55,16 @@ export function torrentInfoJson(meta: TorrentMeta): Record<string, unknown> {
 }
 
 export function torrentInfoText(meta: TorrentMeta): string {
+  const padding = meta.files.reduce((sum, f) => sum + (f.padding ? f.length : 0), 0);
   const lines = [
     `name: ${safeText(meta.name)}`,
     `infohash: ${meta.infoHashHex}`,
+    ...(meta.infoHashV2Hex === undefined ? [] : [`infohash v2: ${meta.infoHashV2Hex}`]),
     `piece length: ${meta.pieceLength} (${formatBytes(meta.pieceLength)})`,
     `pieces: ${meta.pieceCount}`,
     `total size: ${meta.totalLength} (${formatBytes(meta.totalLength)})`,
+    // Hybrid torrents (BEP 52) pad files to piece boundaries; the total size includes it.
+    ...(padding > 0 ? [`padding: ${padding} (${formatBytes(padding)} in BEP 47 padding files, never stored)`] : []),
     `private: ${meta.private ? 'yes' : 'no'}`,
   ];
   if (meta.comment !== undefined) lines.push(`comment: ${safeText(meta.comment)}`);
@@ -81,6 +88,7 @@ export function magnetInfoJson(magnet: MagnetLink): Record<string, unknown> {
     type: 'magnet',
     name: magnet.name,
     infoHash: magnet.infoHashHex,
+    infoHashV2: magnet.infoHashV2Hex,
     trackers: magnet.trackers.map((t) => [t]),
     webSeeds: magnet.webSeeds,
     peers: magnet.peers.map((p) => formatEndpoint(p.host, p.port)),
@@ -90,6 +98,7 @@ export function magnetInfoJson(magnet: MagnetLink): Record<string, unknown> {
 
 export function magnetInfoText(magnet: MagnetLink): string {
   const lines = [`name: ${magnet.name === undefined ? '(unknown until metadata)' : safeText(magnet.name)}`, `infohash: ${magnet.infoHashHex}`];
+  if (magnet.infoHashV2Hex !== undefined) lines.push(`infohash v2: ${magnet.infoHashV2Hex}`);
   lines.push(...trackerLines(magnet.trackers.map((t) => [t])));
   if (magnet.webSeeds.length > 0) lines.push('web seeds:', ...magnet.webSeeds.map((u) => `  ${safeText(u)}`));
   if (magnet.peers.length > 0) lines.push('peers:', ...magnet.peers.map((p) => `  ${p.host}:${p.port}`));

@@ -1,5 +1,6 @@
 /**
- * Magnet links (BEP 9): `xt=urn:btih:` with 40 hex or 32 base32 digits, `dn` display name,
+ * Magnet links (BEP 9): `xt=urn:btih:` with 40 hex or 32 base32 digits, and for a hybrid
+ * torrent (BEP 52) `xt=urn:btmh:1220` + the 64-hex v2 infohash (a SHA-256 multihash), `dn` display name,
  * `tr` trackers, `ws` web seeds (BEP 19), `x.pe` peer addresses, `so` file selection (BEP 53).
  * Numbered keys (`tr.1`, `xt.2`) are the same keys, as BEP 9 allows.
  */
@@ -40,6 +41,16 @@ function parseInfoHash(text: string): Uint8Array {
   }
   if (text.length === 32) return decodeBase32(text);
   fail(`info hash must be 40 hex or 32 base32 characters, not ${text.length}`);
+}
+
+/** Multihash prefix of a SHA-256 digest: code 0x12, length 0x20 (BEP 52 magnets). */
+const BTMH_SHA256_PREFIX = '1220';
+
+function parseBtmh(text: string): string {
+  if (!/^[0-9a-fA-F]{68}$/.test(text) || text.slice(0, 4) !== BTMH_SHA256_PREFIX) {
+    fail('urn:btmh: must be a SHA-256 multihash: 1220 followed by 64 hex digits');
+  }
+  return text.slice(4).toLowerCase();
 }
 
 /** `host:port`, `[v6]:port`; null when malformed (x.pe entries are hints, not requirements). */
@@ -93,7 +104,7 @@ export function parseMagnet(uri: string, limits?: Partial<MetainfoLimits>): Magn
   if (!/^magnet:\?/i.test(text)) fail('not a magnet link (it must start with "magnet:?")');
 
   const hashes: string[] = [];
-  let v2Only = false;
+  let v2Hash: string | undefined;
   let name: string | undefined;
   const trackers = new Set<string>();
   const webSeeds = new Set<string>();
@@ -110,7 +121,7 @@ export function parseMagnet(uri: string, limits?: Partial<MetainfoLimits>): Magn
       case 'xt': {
         const value = decodeComponent(key, rawValue);
         if (/^urn:btih:/i.test(value)) hashes.push(value.slice('urn:btih:'.length));
-        else if (/^urn:btmh:/i.test(value)) v2Only = true;
+        else if (/^urn:btmh:/i.test(value)) v2Hash ??= parseBtmh(value.slice('urn:btmh:'.length));
         break;
       }
       case 'dn':
@@ -141,7 +152,7 @@ export function parseMagnet(uri: string, limits?: Partial<MetainfoLimits>): Magn
   }
 
   if (hashes.length === 0) {
-    if (v2Only) fail('v2-only magnets are not supported (this link has urn:btmh but no urn:btih info hash)');
+    if (v2Hash !== undefined) fail('v2-only torrents are not supported (this link has urn:btmh but no urn:btih info hash)');
     fail('link has no info hash (xt=urn:btih:…)');
   }
   const infoHash = parseInfoHash(hashes[0]!);
@@ -152,14 +163,16 @@ export function parseMagnet(uri: string, limits?: Partial<MetainfoLimits>): Magn
     webSeeds: Array.from(webSeeds),
     peers,
   };
+  if (v2Hash !== undefined) link.infoHashV2Hex = v2Hash;
   if (name !== undefined) link.name = name;
   if (selectOnly !== undefined) link.selectOnly = selectOnly;
   return link;
 }
 
-/** A magnet URI for `link`; hex infohash, every field percent-encoded. */
+/** A magnet URI for `link`; hex infohash (and the v2 one of a hybrid as urn:btmh), every field percent-encoded. */
 export function formatMagnet(link: Pick<MagnetLink, 'infoHashHex'> & Partial<MagnetLink>): string {
   let out = `magnet:?xt=urn:btih:${link.infoHashHex.toLowerCase()}`;
+  if (link.infoHashV2Hex) out += `&xt=urn:btmh:${BTMH_SHA256_PREFIX}${link.infoHashV2Hex.toLowerCase()}`;
   if (link.name) out += `&dn=${encodeURIComponent(link.name)}`;
   for (const url of link.trackers ?? []) out += `&tr=${encodeURIComponent(url)}`;
   for (const url of link.webSeeds ?? []) out += `&ws=${encodeURIComponent(url)}`;
@@ -173,6 +186,7 @@ export function formatMagnet(link: Pick<MagnetLink, 'infoHashHex'> & Partial<Mag
 export function toMagnet(meta: TorrentMeta): string {
   return formatMagnet({
     infoHashHex: meta.infoHashHex,
+    infoHashV2Hex: meta.infoHashV2Hex,
     name: meta.name,
     trackers: meta.announce.flat(),
     webSeeds: meta.urlList,

@@ -22,6 +22,7 @@ import { layoutFiles } from './files.js';
 import { resolveMetainfoLimits, type MetainfoLimits } from './limits.js';
 import { sanitizeComponent } from './path-sanitizer.js';
 import type { TorrentMeta } from './types.js';
+import { checkHybrid, checkMetaVersion } from './v2/hybrid-check.js';
 
 export interface InfoExtras {
   announce?: string[][];
@@ -96,7 +97,9 @@ function readAnnounce(top: BDict): string[][] {
   return normalizeTiers(isBytes(announce) ? [[fromUtf8(announce)]] : []);
 }
 
-function buildMeta(info: BDict, infoBytes: Uint8Array, extras: InfoExtras, limits: MetainfoLimits): TorrentMeta {
+/** `pieceLayers`: the .torrent's top-level `piece layers` (BEP 52), null for a bare info dict. */
+function buildMeta(info: BDict, infoBytes: Uint8Array, extras: InfoExtras, limits: MetainfoLimits, pieceLayers: BValue | undefined | null): TorrentMeta {
+  const version = checkMetaVersion(info);
   const pieceLength = asInt(dictGet(info, 'piece length'), 'info.piece length', 'metainfo');
   if (pieceLength <= 0) fail(`info.piece length must be positive (got ${pieceLength})`);
   if (pieceLength > limits.maxPieceLength) fail(`info.piece length ${pieceLength} exceeds the limit of ${limits.maxPieceLength}`);
@@ -115,10 +118,14 @@ function buildMeta(info: BDict, infoBytes: Uint8Array, extras: InfoExtras, limit
     fail(`info.pieces holds ${pieceHashes.length / 20} hashes but ${totalLength} bytes in pieces of ${pieceLength} need ${pieceCount}`);
   }
 
+  // A hybrid torrent (BEP 52): we download over v1, after checking the v2 part agrees with it.
+  const infoHashV2 = version === 2 ? checkHybrid({ info, infoBytes, pieceLength, pieceLayers, limits }) : undefined;
+
   const privateFlag = dictGet(info, 'private');
   return {
     infoHash,
     infoHashHex,
+    ...(infoHashV2 ? { infoHashV2, infoHashV2Hex: toHex(infoHashV2) } : {}),
     infoBytes,
     name,
     pieceLength,
@@ -142,7 +149,7 @@ export function parseInfo(infoBytes: Uint8Array, extras: InfoExtras = {}, limits
   }
   const size = { maxTotalSize: resolved.maxMetadataSize, maxStringLength: resolved.maxMetadataSize };
   const info = asDict(decodeAs('the info dict', () => decode(infoBytes, size)), 'info', 'metainfo');
-  return buildMeta(info, infoBytes, extras, resolved);
+  return buildMeta(info, infoBytes, extras, resolved, null);
 }
 
 /** A .torrent file. The infohash is the SHA-1 of the `info` value's own bytes, never a re-encoding. */
@@ -159,7 +166,8 @@ export function parseTorrent(bytes: Uint8Array, limits?: Partial<MetainfoLimits>
     fail(`the info dict is ${infoBytes.length} bytes (limit ${resolved.maxMetadataSize})`);
   }
 
-  const meta = buildMeta(info, infoBytes, { announce: readAnnounce(value), urlList: stringsOf(dictGet(value, 'url-list')) }, resolved);
+  const extras = { announce: readAnnounce(value), urlList: stringsOf(dictGet(value, 'url-list')) };
+  const meta = buildMeta(info, infoBytes, extras, resolved, dictGet(value, 'piece layers'));
   const comment = readText(value, 'comment');
   const createdBy = readText(value, 'created by');
   const creationDate = dictGet(value, 'creation date');

@@ -14,6 +14,9 @@ export interface TorrentMeta {
   /** SHA-1 of the raw info dict (BEP 3). */
   infoHash: Uint8Array;
   infoHashHex: string;
+  /** Hybrid torrents (BEP 52): SHA-256 of the raw info dict (the v2 infohash), and as 64 hex digits. */
+  infoHashV2?: Uint8Array;
+  infoHashV2Hex?: string;
   /** The raw bencoded info dict, as served over ut_metadata (BEP 9). */
   infoBytes: Uint8Array;
   /** Sanitized; the infohash in hex when the torrent's name sanitizes to nothing. */
@@ -41,6 +44,8 @@ export interface TorrentMeta {
 export interface MagnetLink {
   infoHash: Uint8Array;
   infoHashHex: string;
+  /** `xt=urn:btmh:1220…` (BEP 52): the v2 infohash of a hybrid torrent, 64 hex digits. */
+  infoHashV2Hex?: string;
   /** `dn`: display name until the metadata arrives. */
   name?: string;
   trackers: string[];

@@ -64,9 +64,18 @@ describe('parseMagnet: good links', () => {
   it('so= selects files, with ranges (BEP 53)', () => {
     expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}&so=0,2,4-6`).selectOnly).toEqual([0, 2, 4, 5, 6]);
   });
-  it('hybrid link with btih and btmh uses the v1 hash', () => {
-    const link = parseMagnet(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}&xt=urn:btih:${HEX}`);
+  it('hybrid link with btih and btmh uses the v1 hash and keeps the v2 one (BEP 52)', () => {
+    const link = parseMagnet(`magnet:?xt=urn:btmh:1220${'AB'.repeat(32)}&xt=urn:btih:${HEX}`);
     expect(link.infoHashHex).toBe(HEX);
+    expect(link.infoHashV2Hex).toBe('ab'.repeat(32));
+  });
+  it('a v1 link has no v2 hash', () => {
+    expect(parseMagnet(`magnet:?xt=urn:btih:${HEX}`).infoHashV2Hex).toBeUndefined();
+  });
+  it('formatMagnet writes btmh as a SHA-256 multihash after btih, and it parses back', () => {
+    const uri = formatMagnet({ infoHashHex: HEX, infoHashV2Hex: 'cd'.repeat(32), name: 'x' });
+    expect(uri).toBe(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${'cd'.repeat(32)}&dn=x`);
+    expect(parseMagnet(uri).infoHashV2Hex).toBe('cd'.repeat(32));
   });
   it('unknown keys are ignored; surrounding whitespace trimmed', () => {
     expect(parseMagnet(`  magnet:?xl=123&xt=urn:btih:${HEX}&kt=a+b  `).infoHashHex).toBe(HEX);
@@ -82,7 +91,9 @@ describe('parseMagnet: bad links', () => {
   it('hash of the wrong length', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX.slice(1)}`, 'magnet: info hash must be 40 hex or 32 base32 characters, not 39'));
   it('40 characters that are not hex', () => expectMagnetError(`magnet:?xt=urn:btih:${'g'.repeat(40)}`, /must be hex/));
   it('32 characters that are not base32', () => expectMagnetError(`magnet:?xt=urn:btih:${'1'.repeat(32)}`, /not base32/));
-  it('v2-only magnet', () => expectMagnetError(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`, /v2-only magnets are not supported/));
+  it('btmh that is not a SHA-256 multihash', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1320${'ab'.repeat(32)}`, /1220 followed by 64 hex/));
+  it('btmh of the wrong length', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&xt=urn:btmh:1220${'ab'.repeat(20)}`, /1220 followed by 64 hex/));
+  it('v2-only magnet', () => expectMagnetError(`magnet:?xt=urn:btmh:1220${'ab'.repeat(32)}`, /v2-only torrents are not supported/));
   it('bad percent-encoding', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&dn=%E0%A4%A`, 'magnet: bad percent-encoding in dn='));
   it('bad so=', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&so=a-b`, /so= must list file indexes/));
   it('backwards so= range', () => expectMagnetError(`magnet:?xt=urn:btih:${HEX}&so=5-2`, /runs backwards/));

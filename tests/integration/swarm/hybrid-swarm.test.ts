@@ -1,0 +1,94 @@
+// A hybrid torrent (BEP 52 + v1) made through WebCrypto (the browser's hasher) and shared over v1
+// in a swarm in memory: padding files (BEP 47) are never stored, the seeder serves their zeros
+// inside pieces, and a leecher by magnet (btih + btmh) gets the hybrid info dict over ut_metadata.
+import { describe, expect, it } from 'vitest';
+import { Client } from '../../../src/engine/session/client.js';
+import type { Torrent } from '../../../src/engine/session/torrent.js';
+import { createTorrent, parseTorrent, toMagnet } from '../../../src/engine/metainfo/index.js';
+import { SeededRandom } from '../../../src/engine/util/random.js';
+import { createMemoryPlatform, MemoryHub, type MemoryPlatform } from '../../../src/platform/memory/index.js';
+import type { MemoryFileStorage } from '../../../src/platform/memory/memory-storage.js';
+import { WebCryptoHasher } from '../../../src/platform/webcrypto-hasher.js';
+
+const SEEDER = { host: '10.0.0.1', port: 6881 };
+
+function content(length: number, seed: number): Uint8Array {
+  const random = new SeededRandom(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = random.int(256);
+  return out;
+}
+
+const FILES = [
+  { path: ['a.bin'], data: content(100_003, 1) },
+  { path: ['empty.txt'], data: new Uint8Array(0) },
+  { path: ['nested', 'b.bin'], data: content(333_333, 2) },
+  { path: ['small.txt'], data: content(999, 3) },
+];
+const STORED = FILES.map((f) => ['sample', ...f.path].join('/')).sort();
+
+function whenDone(torrent: Torrent, ms = 15_000): Promise<void> {
+  if (torrent.isDone()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out in state ${torrent.state}: ${JSON.stringify(torrent.stats().error ?? '')}`)), ms);
+    torrent.on('done', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function storedFiles(platform: MemoryPlatform, root: string): Promise<MemoryFileStorage> {
+  return (await platform.openStorage(root)) as MemoryFileStorage;
+}
+
+describe('a hybrid torrent in a swarm in memory', () => {
+  it('a seeder and two leechers (one by a btih+btmh magnet) finish byte-identical with no padding stored', async () => {
+    const bytes = await createTorrent({
+      name: 'sample',
+      version: 'hybrid',
+      files: FILES.map((f) => ({ path: f.path, length: f.data.length })),
+      singleFile: false,
+      read: async (i, offset, length) => FILES[i]!.data.subarray(offset, offset + length),
+      hasher: new WebCryptoHasher(),
+      pieceLength: 32 * 1024,
+    });
+    const meta = parseTorrent(bytes);
+    expect(meta.infoHashV2Hex).toMatch(/^[0-9a-f]{64}$/);
+    expect(meta.files.filter((f) => f.padding).length).toBe(3);
+
+    const hub = new MemoryHub({ maxChunk: 7000 });
+    const seedPlatform = createMemoryPlatform(hub, SEEDER.host);
+    const seedStorage = await seedPlatform.openStorage('seed');
+    for (const f of FILES) {
+      if (f.data.length === 0) await seedStorage.truncate(['sample', ...f.path].join('/'), 0);
+      else await seedStorage.write(['sample', ...f.path].join('/'), 0, f.data);
+    }
+    const seeder = await Client.create({ platform: seedPlatform, port: SEEDER.port });
+    const seeding = await seeder.add({ kind: 'torrent', bytes }, { destination: 'seed' });
+    await whenDone(seeding);
+    expect(seeding.state).toBe('seeding');
+
+    const magnet = toMagnet(meta);
+    expect(magnet).toContain(`xt=urn:btmh:1220${meta.infoHashV2Hex}`);
+    const leechers: { platform: MemoryPlatform; client: Client; torrent: Torrent }[] = [];
+    for (const [i, source] of [{ kind: 'torrent' as const, bytes }, { kind: 'magnet' as const, uri: magnet }].entries()) {
+      const platform = createMemoryPlatform(hub, `10.0.1.${i + 1}`);
+      const client = await Client.create({ platform, port: 7000 + i });
+      leechers.push({ platform, client, torrent: await client.add(source, { destination: 'down', peers: [SEEDER] }) });
+    }
+    await Promise.all(leechers.map((l) => whenDone(l.torrent)));
+    for (const l of leechers) {
+      const storage = await storedFiles(l.platform, 'down');
+      expect(storage.list()).toEqual(STORED);
+      for (const f of FILES) {
+        const stored = storage.peek(['sample', ...f.path].join('/'))!;
+        expect(Buffer.from(stored).equals(Buffer.from(f.data)), f.path.join('/')).toBe(true);
+      }
+      expect(l.torrent.stats().progress).toBe(1);
+      expect(l.torrent.meta?.infoHashV2Hex).toBe(meta.infoHashV2Hex);
+    }
+    expect((await storedFiles(seedPlatform, 'seed')).list()).toEqual(STORED);
+    await Promise.all([seeder.close(), ...leechers.map((l) => l.client.close())]);
+  });
+});
