@@ -25,6 +25,7 @@ import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
 import type { AltSpeedSchedule } from '../policy/alt-speed.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
+import { optionsWithSaved, settingsFromOptions, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
 
 export const CLIENT_VERSION = '0.1.0';
 /** Azureus-style peer id prefix (BEP 20): TE = TorrentEdge, version 0100. */
@@ -201,8 +202,9 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   /** Add a torrent (or return it if it is already here with the same destination). */
-  async add(source: TorrentSource, options: AddTorrentOptions): Promise<Torrent> {
+  async add(source: TorrentSource, given: AddTorrentOptions): Promise<Torrent> {
     if (this.closed) throw new TorrentError('usage', 'the client is closed');
+    let options = given;
     let meta: TorrentMeta | undefined;
     let magnet: MagnetLink | undefined;
     if (source.kind === 'torrent') meta = parseTorrent(source.bytes);
@@ -213,6 +215,9 @@ export class Client extends Emitter<ClientEvents> {
     if (existing) return existing;
     const record = await this.resume.load(hex);
     const usable = record && record.destination === options.destination ? record : undefined;
+    // Its own settings come back from resume data (limits, goals, forced start…) unless given.
+    options = optionsWithSaved(options, usable?.settings);
+    const settings = settingsFromOptions(options);
     if (!meta) {
       const info = await this.resume.loadInfo(hex);
       if (info) {
@@ -248,6 +253,7 @@ export class Client extends Emitter<ClientEvents> {
         ...(magnet ? { magnet } : {}),
         ...(source.kind === 'magnet' ? { magnetUri: source.uri } : {}),
         options,
+        settings,
         ...(usable ? { record: usable } : {}),
       },
     );
@@ -335,9 +341,22 @@ export class Client extends Emitter<ClientEvents> {
     void this.policies.queue.apply();
   }
 
-  /** Run a torrent past the queue's limits (or end that). */
+  /** Run a torrent past the queue's limits (or end that); kept in its resume record. */
   forceStart(infoHashHex: string, forced = true): void {
-    this.policies.queue.forceStart(this.need(infoHashHex), forced);
+    this.setTorrentSettings(infoHashHex, { forced });
+  }
+
+  /**
+   * Change a torrent's own settings (checked first: a bad value throws and changes nothing):
+   * limits, seeding goals (null: the client's), super-seeding, its connection cap, forced start.
+   * Kept in its resume record, so a restart brings them back.
+   */
+  setTorrentSettings(infoHashHex: string, change: TorrentSettingsChange): TorrentSettings {
+    const torrent = this.need(infoHashHex);
+    const next = torrent.changeSettings(change);
+    if (change.seedGoals !== undefined || change.seedGoalAction !== undefined) this.policies.goals.setOwn(torrent.infoHashHex, next.seedGoals, next.seedGoalAction);
+    if (change.forced !== undefined) this.policies.queue.forceStart(torrent, next.forced);
+    return next;
   }
 
   moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
@@ -359,7 +378,7 @@ export class Client extends Emitter<ClientEvents> {
 
   /** A torrent's own goals; undefined goes back to the client's. */
   setTorrentSeedGoals(infoHashHex: string, goals: SeedGoals | undefined, action?: SeedGoalAction): void {
-    this.policies.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
+    this.setTorrentSettings(infoHashHex, { seedGoals: goals ?? null, seedGoalAction: action ?? null });
   }
 
   /** Replace the blocklist; connected peers it names are dropped at once. */

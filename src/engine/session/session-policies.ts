@@ -18,6 +18,8 @@ import type { AddTorrentOptions, ClientOptions } from './types.js';
 export const DEFAULT_MAX_CONNECTIONS = 200;
 /** Queue, seed goals, totals and alternative speeds are looked at this often. */
 const POLICY_TICK_MS = 1_000;
+/** Running torrents' resume records (totals, seeding time) are saved this often besides events. */
+export const RECORD_SAVE_EVERY_MS = 60_000;
 /** Key of the queue order (infohashes, top first) in the platform's key-value store. */
 export const QUEUE_ORDER_KEY = 'queue-order';
 
@@ -51,6 +53,7 @@ export class SessionPolicies {
   private maxConnections: number;
   private timer: TimerHandle | null = null;
   private orderSaved: Promise<void> = Promise.resolve();
+  private recordsSavedAt: number;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +74,7 @@ export class SessionPolicies {
     this.totals = new SessionTotals(clock, options.persistTotals === false ? undefined : options.platform.kv);
     this.blocklist = options.blocklist;
     this.maxConnections = checkCount(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
+    this.recordsSavedAt = clock.now();
   }
 
   /** Read the saved totals and start ticking. */
@@ -188,6 +192,11 @@ export class SessionPolicies {
     }
     this.reportTotals();
     void this.totals.maybeSave();
+    // Seeding time and payload totals move without events: a crash loses at most this much.
+    if (this.clock.now() - this.recordsSavedAt >= RECORD_SAVE_EVERY_MS) {
+      this.recordsSavedAt = this.clock.now();
+      for (const torrent of this.host.torrents()) if (torrent.isRunning) torrent.saveSoon();
+    }
   }
 }
 
