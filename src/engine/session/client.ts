@@ -23,7 +23,7 @@ import type { SessionStatistics } from './session-totals.js';
 import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
 import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
-import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { AltSpeedSchedule, AltSpeedStatus } from '../policy/alt-speed.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
 import { optionsWithSaved, settingsFromOptions, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
 
@@ -336,6 +336,11 @@ export class Client extends Emitter<ClientEvents> {
     return this.policies.altSpeedActive;
   }
 
+  /** Whether the alternative speeds apply and who turned them on (undefined: none set up). */
+  altSpeedStatus(): AltSpeedStatus | undefined {
+    return this.policies.altSpeedStatus();
+  }
+
   setQueueLimits(limits: Partial<QueueLimits>): void {
     this.policies.queue.policy.setLimits(limits);
     void this.policies.queue.apply();
@@ -359,8 +364,10 @@ export class Client extends Emitter<ClientEvents> {
     return next;
   }
 
-  moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
-    this.policies.queue.move(this.need(infoHashHex), where);
+  /** One torrent, or several keeping their order among themselves. */
+  moveInQueue(infoHashHex: string | readonly string[], where: 'up' | 'down' | 'top' | 'bottom'): void {
+    if (typeof infoHashHex === 'string') this.policies.queue.move(this.need(infoHashHex), where);
+    else this.policies.queue.moveMany(infoHashHex.map((hex) => this.need(hex)), where);
   }
 
   /** Infohashes, top of the queue first. */

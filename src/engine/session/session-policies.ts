@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '../../platform/interfaces/index.js';
-import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { AltSpeedSchedule, AltSpeedStatus } from '../policy/alt-speed.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
 import type { SeedGoalAction, SeedGoalKind } from '../policy/seed-goals.js';
@@ -132,6 +132,10 @@ export class SessionPolicies {
 
   get altSpeedActive(): boolean {
     return this.altSpeed?.isActive() ?? false;
+  }
+
+  altSpeedStatus(): AltSpeedStatus | undefined {
+    return this.altSpeed?.status();
   }
 
   setBlocklist(list: IpBlocklist | undefined): void {

@@ -34,6 +34,14 @@ describe("a torrent's own settings, queue place and forced start across a restar
     client.moveInQueue(third.infoHashHex, 'down'); // already last: stays
     expect(client.queueOrder()).toEqual([second.infoHashHex, first.infoHashHex, third.infoHashHex]);
     await until('second seeds', () => second.state === 'seeding' && third.state === 'queued');
+    // Several at once keep their order among themselves.
+    client.moveInQueue([first.infoHashHex, third.infoHashHex], 'top');
+    expect(client.queueOrder()).toEqual([first.infoHashHex, third.infoHashHex, second.infoHashHex]);
+    client.moveInQueue([first.infoHashHex, third.infoHashHex], 'up'); // the first is on top: neither moves
+    expect(client.queueOrder()).toEqual([first.infoHashHex, third.infoHashHex, second.infoHashHex]);
+    client.moveInQueue([first.infoHashHex, third.infoHashHex], 'down');
+    expect(client.queueOrder()).toEqual([second.infoHashHex, first.infoHashHex, third.infoHashHex]);
+    await until('second seeds again', () => second.state === 'seeding' && third.state === 'queued');
 
     // Forced start runs past the limit; its own settings apply and show in its stats.
     client.forceStart(third.infoHashHex);
