@@ -30,6 +30,9 @@ export interface AltSpeedStatus {
   scheduled: boolean;
   /** Whether there is a schedule at all (else only the hand switch turns them on). */
   hasSchedule: boolean;
+  /** The alternative limits, bytes/s (0 = unlimited). */
+  download: number;
+  upload: number;
 }
 
 export function localTimeOf(date: Date): LocalTime {
@@ -93,7 +96,7 @@ export class AltSpeedSchedule {
   status(): AltSpeedStatus {
     const active = this.isActive();
     const by = this.manual !== undefined ? 'user' : 'schedule';
-    return { active, by, scheduled: this.lastScheduled ?? false, hasSchedule: this.settings.beginMinute !== undefined };
+    return { active, by, scheduled: this.lastScheduled ?? false, hasSchedule: this.settings.beginMinute !== undefined, download: this.settings.download, upload: this.settings.upload };
   }
 
   /** The limits to apply now, given the normal ones. */

@@ -11,9 +11,10 @@ import { ResumeStore } from '../../engine/storage/resume-store.js';
 import { errorMessage, TorrentError } from '../../engine/util/errors.js';
 import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
-import { isDashboardCommandType, type Command, type CommandResult, type DashboardCommand, type HostStatus, type PeerView, type RelayInfo } from '../messages.js';
+import { isDashboardCommandType, isTorrentControlCommandType, type Command, type CommandResult, type DashboardCommand, type DashboardData, type HostStatus, type PeerView, type RelayInfo, type TorrentControlCommand } from '../messages.js';
+import { controlData, runTorrentControlCommand } from './torrent-control.js';
 import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
-import { clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
+import { altSpeedChanged, clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
 import { runDashboardCommand } from './dashboard-commands.js';
 import type { DetailSource } from './dashboard-data.js';
@@ -78,6 +79,8 @@ export class EngineSession {
   private transfer: TransferSettings | undefined;
   private transferKnown!: () => void;
   private readonly transferReady = new Promise<void>((resolve) => (this.transferKnown = resolve));
+  /** The turtle as the user last switched it, carried over a Client restart (undefined: the schedule decides). */
+  private altManual: boolean | undefined;
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
@@ -131,6 +134,11 @@ export class EngineSession {
       client.setSeedGoals(o.seedGoals, o.seedGoalAction);
       client.setQueueLimits(o.queue);
       client.setMaxConnections(o.maxConnections);
+      if (altSpeedChanged(before, transfer)) {
+        const status = client.altSpeedStatus();
+        client.setAltSpeed(o.altSpeed);
+        if (status?.by === 'user') client.setAltSpeedManual(status.active);
+      }
     }
     if (!transferNeedsRestart(before, transfer)) return this.starting;
     return this.restartClient();
@@ -164,6 +172,11 @@ export class EngineSession {
     return stats ? { stats, bitfield: undefined } : undefined;
   }
 
+  /** The turtle's state and the session statistics (nothing while the engine is not running). */
+  controlData(): Pick<DashboardData, 'altSpeed' | 'statistics'> {
+    return controlData(this.client);
+  }
+
   stats(): TorrentStats[] {
     const live = this.client ? this.client.list().map((t) => t.stats()) : [];
     const liveSet = new Set(live.map((t) => t.infoHash));
@@ -172,6 +185,15 @@ export class EngineSession {
 
   async run(command: Command): Promise<CommandResult> {
     try {
+      if (isTorrentControlCommandType(command.type)) {
+        return runTorrentControlCommand(command as TorrentControlCommand, {
+          client: () => {
+            if (this.client) return this.client;
+            throw new TorrentError('usage', this.offlineReason());
+          },
+          changed: () => this.deps.changed(),
+        });
+      }
       if (isDashboardCommandType(command.type)) {
         return await runDashboardCommand(command as DashboardCommand, {
           http: this.deps.platform.http,
@@ -275,6 +297,7 @@ export class EngineSession {
       return;
     }
     this.relayRetryMs = ENGINE_LIMITS.relayRetryMs;
+    if (this.altManual !== undefined) client.setAltSpeedManual(this.altManual);
     this.client = client;
     client.on('added', (torrent) => this.watch(torrent));
     // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
@@ -347,6 +370,8 @@ export class EngineSession {
   private async stopClient(options: { keepRelay?: boolean } = {}): Promise<void> {
     const client = this.client;
     this.client = null;
+    const alt = client?.altSpeedStatus();
+    if (alt) this.altManual = alt.by === 'user' ? alt.active : undefined;
     if (options.keepRelay && this.relay) {
       await client?.close();
       this.deps.changed();
