@@ -14,6 +14,7 @@ import { scrollToReveal, visibleWindow } from './virtual-window.js';
 export const ROW_HEIGHT = 36;
 
 const COLUMNS: { key: SortKey; label(): string; num?: boolean }[] = [
+  { key: 'queue', label: () => t('dash_col_queue'), num: true },
   { key: 'name', label: () => t('dash_col_name') },
   { key: 'size', label: () => t('dash_col_size'), num: true },
   { key: 'progress', label: () => t('dash_col_progress') },
@@ -52,6 +53,9 @@ function Row(props: { row: TorrentRow; index: number; selected: boolean; focused
       }}
       onClick={props.onClick}
     >
+      <span class="num cell-queue" data-queue={row.queuePosition ?? ''}>
+        {row.queuePosition !== undefined ? String(row.queuePosition + 1) : '—'}
+      </span>
       <span class="cell-name" style={{ minWidth: 0 }}>
         <span class="torrent-name" id={nameId} title={row.name}>
           {row.name}
@@ -63,7 +67,9 @@ function Row(props: { row: TorrentRow; index: number; selected: boolean; focused
         <progress max={1} value={row.progress} aria-label={t('dash_progressOf', row.name)} />
         <span>{formatPercent(row.progress)}</span>
       </span>
-      <span class="cell-state">{stateLabel(row.state)}</span>
+      <span class="cell-state" data-forced={row.settings?.forced ? 'true' : undefined}>
+        {row.settings?.forced && row.state !== 'paused' && row.state !== 'error' ? t('dash_forcedState', stateLabel(row.state)) : stateLabel(row.state)}
+      </span>
       <span class="num">{formatRate(row.downloadRate)}</span>
       <span class="num">{formatRate(row.uploadRate)}</span>
       <span class="num">{row.state === 'downloading' ? formatEta(row.eta) : ''}</span>
