@@ -18,7 +18,7 @@ export function AltSpeedToggle(props: { alt: AltSpeedView | undefined; send(comm
   return (
     <div class="alt-speed" data-active={alt.active ? 'true' : 'false'} data-by={alt.by}>
       <button type="button" class="secondary alt-toggle" aria-pressed={alt.active ? 'true' : 'false'} aria-describedby="alt-speed-why" title={limits} onClick={() => void props.send({ type: 'setAltSpeed', on: !alt.active })}>
-        <span aria-hidden="true">🐢</span> {t('dash_altSpeed')}
+        {t('dash_altSpeed')}
       </button>
       <span id="alt-speed-why" class="muted alt-why" role="status">
         {why}
