@@ -14,7 +14,7 @@ import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent } from '../../interop/harness/make-torrent.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
 import { ensureBuilt, ROOT } from './harness/build.js';
-import { openTab, selectTorrent } from './harness/dashboard.js';
+import { selectTorrent } from './harness/dashboard.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until } from './harness/files.js';
 import { worstContrast } from './harness/contrast.js';
@@ -159,7 +159,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     const torrent = await makeTorrent({ target: file, output: join(ws.root, 'real.torrent'), trackers: [], pieceSizeLog2: 16 });
     real = torrent.infoHash;
     seeder = await startLibtorrentSeeder({ name: 'lt-seed-queue', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [] });
-    ws.onCleanup(() => seeder.proc.stop());
+    ws.onCleanup(async () => void (await seeder.proc.stop()));
 
     // Two idle magnets first (the first takes the one slot), then the real one: queued.
     await page.bringToFront();
@@ -295,8 +295,12 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     await page.click('.alt-toggle');
     // Keyboard: from the turtle on, Tab reaches the statistics switch and the queue tools, each with a focus ring.
     await page.focus('.alt-toggle');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Tab');
+    await page.keyboard.up('Shift');
     const seen: { text: string; outline: string }[] = [];
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 24; i++) {
+      await page.keyboard.press('Tab');
       seen.push(
         await page.evaluate(() => {
           const el = document.activeElement as HTMLElement;
@@ -304,9 +308,9 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
           return { text: (el.getAttribute('aria-label') || el.textContent || el.id).trim(), outline: `${style.outlineStyle} ${style.outlineWidth}` };
         }),
       );
-      await page.keyboard.press('Tab');
     }
-    expect(seen.map((x) => x.text)).toEqual(expect.arrayContaining(['Alternative speeds', 'Statistics', 'Move to the top of the queue', 'Move up in the queue', 'Force start']));
-    for (const x of seen) expect(x.outline, x.text).toMatch(/^solid [1-9]/);
+    const mine = ['Alternative speeds', 'Statistics', 'Move to the top of the queue', 'Move up in the queue', 'Move down in the queue', 'Move to the bottom of the queue', 'Force start'];
+    expect(seen.map((x) => x.text)).toEqual(expect.arrayContaining(mine));
+    for (const x of seen.filter((x) => mine.includes(x.text))) expect(x.outline, x.text).toMatch(/^solid [1-9]/);
   }, 60_000);
 });
