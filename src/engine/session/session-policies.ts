@@ -12,6 +12,7 @@ import { SessionTotals, type SessionStatistics } from './session-totals.js';
 import type { Torrent } from './torrent.js';
 import type { PeerFilter } from './torrent-network.js';
 import { TorrentQueue } from './torrent-queue.js';
+import { OverheadCounter } from './overhead-counter.js';
 import type { AddTorrentOptions, ClientOptions } from './types.js';
 
 /** Peer connections across all torrents at most, unless ClientOptions.maxConnections says otherwise. */
@@ -54,6 +55,8 @@ export class SessionPolicies {
   private timer: TimerHandle | null = null;
   private orderSaved: Promise<void> = Promise.resolve();
   private recordsSavedAt: number;
+  /** Protocol overhead charged to the global limits (ClientOptions.countOverhead). */
+  readonly overhead: OverheadCounter | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -75,6 +78,7 @@ export class SessionPolicies {
     this.blocklist = options.blocklist;
     this.maxConnections = checkCount(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
     this.recordsSavedAt = clock.now();
+    if (options.countOverhead) this.overhead = new OverheadCounter({ download: [this.downloadBucket], upload: [this.uploadBucket] });
   }
 
   /** Read the saved totals and start ticking. */
@@ -186,6 +190,7 @@ export class SessionPolicies {
 
   private tick(): void {
     this.applyRateLimits();
+    if (this.overhead) for (const torrent of this.host.torrents()) this.overhead.charge(torrent.connections());
     this.queue.tick();
     for (const torrent of [...this.host.torrents()]) {
       const verdict = this.goals.check(torrent);

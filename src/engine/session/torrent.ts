@@ -343,6 +343,11 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.emit('seedGoal', goal);
   }
 
+  /** The peer connections with their wire byte counts (for protocol overhead in the global limits). */
+  *connections(): Iterable<PeerConnection> {
+    for (const session of this.swarm.sessions.values()) yield session.conn;
+  }
+
   /** Connections open or being dialed (for the client's global limit). */
   get connectionCount(): number {
     return this.swarm.openCount;

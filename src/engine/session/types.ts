@@ -78,6 +78,12 @@ export interface ClientOptions {
   altSpeed?: AltSpeedSchedule;
   /** Where session totals persist across restarts: on by default. */
   persistTotals?: boolean;
+  /**
+   * Count protocol overhead (handshakes, message headers, HAVEs, REQUESTs…) against the global
+   * limits, charged once a second (session/overhead-counter.ts). Off by default: the CLI's limits
+   * cap payload; the extension turns it on.
+   */
+  countOverhead?: boolean;
 }
 
 export type TorrentSource =

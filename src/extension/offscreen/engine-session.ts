@@ -27,6 +27,8 @@ import type { SwitchableNetwork } from './switchable-network.js';
 export const ENGINE_LIMITS = {
   /** Incoming peers reach us (through the relay) at the settings' port; any free one if it is taken. */
   listenHost: '0.0.0.0',
+  /** The global limits cap wire bytes, protocol overhead included (issue 7), not only payload. */
+  countOverhead: true,
   /** Client.close announces `stopped`; do not wait longer than this for a dead relay. */
   closeTimeoutMs: 6_000,
   /** After losing the relay, ask for it again after this long (doubling, up to the max). */
@@ -412,7 +414,7 @@ export class EngineSession {
 }
 
 async function createClient(platform: BrowserPlatform, settings: NetworkSettings, transfer: TransferSettings): Promise<Client> {
-  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
+  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, countOverhead: ENGINE_LIMITS.countOverhead, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
   try {
     return await Client.create(options);
   } catch (error) {
