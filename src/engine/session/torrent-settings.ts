@@ -91,10 +91,10 @@ export function applySettingsChange(current: TorrentSettings, change: TorrentSet
 }
 
 function checkRate(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > TORRENT_SETTINGS_LIMITS.maxRate) {
-    throw new TorrentError('usage', `the torrent's ${what} limit must be a whole number of bytes/s from 0 (none) to ${TORRENT_SETTINGS_LIMITS.maxRate}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > TORRENT_SETTINGS_LIMITS.maxRate) {
+    throw new TorrentError('usage', `the torrent's ${what} limit must be a number of bytes/s from 0 (none) to ${TORRENT_SETTINGS_LIMITS.maxRate}, got ${String(value)}`);
   }
-  return value;
+  return Math.round(value);
 }
 
 function checkConnections(value: unknown): number {
