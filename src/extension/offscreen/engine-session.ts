@@ -12,7 +12,7 @@ import { errorMessage, TorrentError } from '../../engine/util/errors.js';
 import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
 import { isDashboardCommandType, isTorrentControlCommandType, type Command, type CommandResult, type DashboardCommand, type DashboardData, type HostStatus, type PeerView, type RelayInfo, type TorrentControlCommand } from '../messages.js';
-import { controlData, runTorrentControlCommand } from './torrent-control.js';
+import { AltSwitchMemory, controlData, runTorrentControlCommand } from './torrent-control.js';
 import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
 import { altSpeedChanged, clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
@@ -81,11 +81,12 @@ export class EngineSession {
   private transfer: TransferSettings | undefined;
   private transferKnown!: () => void;
   private readonly transferReady = new Promise<void>((resolve) => (this.transferKnown = resolve));
-  /** The turtle as the user last switched it, carried over a Client restart (undefined: the schedule decides). */
-  private altManual: boolean | undefined;
+  /** The turtle as the user last switched it, carried over Client and browser restarts. */
+  private readonly altSwitch: AltSwitchMemory;
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
+    this.altSwitch = new AltSwitchMemory(deps.platform.kv);
   }
 
   /** The service worker's word on the native host; (re)connects when the relay changed. */
@@ -176,6 +177,8 @@ export class EngineSession {
 
   /** The turtle's state and the session statistics (nothing while the engine is not running). */
   controlData(): Pick<DashboardData, 'altSpeed' | 'statistics'> {
+    // A hand switch ends when the schedule changes: what is remembered follows.
+    if (this.client) this.altSwitch.rememberFrom(this.client);
     return controlData(this.client);
   }
 
@@ -194,6 +197,7 @@ export class EngineSession {
             throw new TorrentError('usage', this.offlineReason());
           },
           changed: () => this.deps.changed(),
+          altSwitched: (on) => this.altSwitch.remember(on),
         });
       }
       if (isDashboardCommandType(command.type)) {
@@ -299,7 +303,8 @@ export class EngineSession {
       return;
     }
     this.relayRetryMs = ENGINE_LIMITS.relayRetryMs;
-    if (this.altManual !== undefined) client.setAltSpeedManual(this.altManual);
+    const altSwitch = await this.altSwitch.current();
+    if (altSwitch !== undefined) client.setAltSpeedManual(altSwitch);
     this.client = client;
     client.on('added', (torrent) => this.watch(torrent));
     // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
@@ -372,8 +377,7 @@ export class EngineSession {
   private async stopClient(options: { keepRelay?: boolean } = {}): Promise<void> {
     const client = this.client;
     this.client = null;
-    const alt = client?.altSpeedStatus();
-    if (alt) this.altManual = alt.by === 'user' ? alt.active : undefined;
+    if (client) this.altSwitch.rememberFrom(client);
     if (options.keepRelay && this.relay) {
       await client?.close();
       this.deps.changed();

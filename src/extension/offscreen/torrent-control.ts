@@ -5,6 +5,8 @@
  * shows as they are.
  */
 import type { Client } from '../../engine/session/client.js';
+import type { KeyValueStore } from '../../platform/interfaces/index.js';
+import { fromUtf8, utf8 } from '../../engine/util/bytes.js';
 import { TorrentError } from '../../engine/util/errors.js';
 import type { AltSpeedView, CommandResult, DashboardData, QueueMove, TorrentControlCommand } from '../messages.js';
 import { parseTorrentSettingsInput } from '../torrent-settings-input.js';
@@ -20,6 +22,46 @@ export interface TorrentControlDeps {
   /** The running Client, or a usage error saying why there is none. */
   client(): Client;
   changed(): void;
+  /** The turtle was switched by hand (undefined: back to the schedule). */
+  altSwitched?(on: boolean | undefined): void;
+}
+
+/** Key in the platform's key-value store (IndexedDB) of the turtle's hand switch. */
+export const ALT_SWITCH_KEY = 'alt-speed-switch';
+
+/**
+ * The turtle as the user last switched it, kept in IndexedDB so a new Client (settings change,
+ * browser restart) starts with it, as Transmission keeps its turtle mode. Undefined: the
+ * schedule decides (also once the schedule itself changed, which ends a hand switch).
+ */
+export class AltSwitchMemory {
+  private value: boolean | undefined;
+  private loaded = false;
+
+  constructor(private readonly kv: KeyValueStore) {}
+
+  async current(): Promise<boolean | undefined> {
+    if (!this.loaded) {
+      this.loaded = true;
+      const bytes = await this.kv.get(ALT_SWITCH_KEY).catch(() => undefined);
+      const text = bytes ? fromUtf8(bytes) : '';
+      this.value = text === 'on' ? true : text === 'off' ? false : undefined;
+    }
+    return this.value;
+  }
+
+  remember(on: boolean | undefined): void {
+    this.loaded = true;
+    if (on === this.value) return;
+    this.value = on;
+    void this.kv.set(ALT_SWITCH_KEY, utf8(on === undefined ? '' : on ? 'on' : 'off')).catch(() => undefined);
+  }
+
+  /** What a closing Client says of it: a hand switch still in force, or none. */
+  rememberFrom(client: Client): void {
+    const status = client.altSpeedStatus();
+    if (status) this.remember(status.by === 'user' ? status.active : undefined);
+  }
 }
 
 export function runTorrentControlCommand(command: TorrentControlCommand, deps: TorrentControlDeps): CommandResult {
@@ -44,6 +86,7 @@ export function runTorrentControlCommand(command: TorrentControlCommand, deps: T
     case 'setAltSpeed': {
       if (command.on !== null && typeof command.on !== 'boolean') throw new TorrentError('usage', 'the alternative speeds are switched on, off or back to the schedule (null)');
       client.setAltSpeedManual(command.on ?? undefined);
+      deps.altSwitched?.(command.on ?? undefined);
       break;
     }
   }

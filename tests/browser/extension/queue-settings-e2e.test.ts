@@ -4,7 +4,7 @@
 // force-started past the limit, a per-torrent download limit slows the real download, the turtle
 // turns on by hand, statistics count the payload; then an engine restart (a setting that needs a
 // new Client) and a browser restart keep the queue order, the forced start, the torrent's own
-// settings and the all-time statistics. Names with markup render as text. Screenshots in both themes.
+// settings, the turtle's hand switch and the all-time statistics. Names with markup render as text. Screenshots in both themes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -253,8 +253,6 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
     expect(await settingsForm(page)).toMatchObject({ downloadLimitKiB: '0', uploadLimitKiB: '64', maxConnections: '7', useGlobalGoals: false, seedRatio: '3.5', queuePosition: '1' });
-    await page.click('.alt-toggle');
-    await page.waitForFunction(() => document.querySelector('.alt-toggle')?.getAttribute('aria-pressed') === 'false', { timeout: 10_000 });
   }, 120_000);
 
   it('a browser restart keeps them too', async () => {
@@ -270,6 +268,11 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     await waitForQueue(page, { [real]: '1', [IDLE_A]: '2', [IDLE_B]: '3' }, 'the same order after a browser restart');
     await until(async () => /^Forced · /.test((await queueView(page))[IDLE_B]?.state ?? ''), 30_000, 'idle B forced after a browser restart');
     await until(async () => (await statistics(page)).allDown >= before.allDown - before.sessionDown, 30_000, 'all-time statistics kept');
+    // The turtle the user switched on stays on (kept in IndexedDB); then off.
+    await page.waitForFunction(() => document.querySelector('.alt-toggle')?.getAttribute('aria-pressed') === 'true', { timeout: 20_000 });
+    expect(await page.$eval('.alt-why', (el) => el.textContent)).toBe('On (turned on by you)');
+    await page.click('.alt-toggle');
+    await page.waitForFunction(() => document.querySelector('.alt-toggle')?.getAttribute('aria-pressed') === 'false', { timeout: 10_000 });
     await selectOnly(page, real);
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
