@@ -100,11 +100,6 @@ async function waitForQueue(p: Page, want: Record<string, string>, what: string)
   }
 }
 
-/** Selects the rows (Ctrl+click each) after clearing the selection with a plain click on the first. */
-async function selectOnly(p: Page, hex: string): Promise<void> {
-  await selectTorrent(p, hex);
-}
-
 async function progressOf(hex: string): Promise<number> {
   return (await rows(page)).find((r) => r.infoHash === hex)?.progress ?? -1;
 }
@@ -175,7 +170,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     expect((await rows(page)).find((r) => r.infoHash === IDLE_B)!.name).toBe(XSS_NAME);
 
     // Its own download limit, set while it waits (Details › Settings).
-    await selectOnly(page, real);
+    await selectTorrent(page, real);
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
     expect(await settingsForm(page)).toMatchObject({ downloadLimitKiB: '0', uploadLimitKiB: '0', useGlobalGoals: true, superSeed: false, maxConnections: '', forced: 'By the queue', queuePosition: '3' });
@@ -207,7 +202,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     expect(moved / seconds).toBeLessThan(LIMIT_KIB * 1024 * 1.35 + (LIMIT_KIB * 1024) / seconds);
 
     // Force start: the other idle magnet runs past the limit of one, shown as forced.
-    await selectOnly(page, IDLE_B);
+    await selectTorrent(page, IDLE_B);
     await page.click('::-p-text(Force start)');
     await until(async () => (await queueView(page))[IDLE_B]?.state === 'Forced · Fetching metadata', 15_000, 'idle B forced');
     expect((await rows(page)).find((r) => r.infoHash === IDLE_B)!.state).not.toBe('queued');
@@ -221,7 +216,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     // Lift the limits (torrent's own and the turtle): the download finishes; statistics count it.
     await page.click('.alt-toggle');
     await page.waitForFunction(() => document.querySelector('.alt-toggle')?.getAttribute('aria-pressed') === 'false', { timeout: 10_000 });
-    await selectOnly(page, real);
+    await selectTorrent(page, real);
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
     await typeSetting(page, 'downloadLimitKiB', '0');
@@ -249,7 +244,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     await waitForQueue(page, { [real]: '1', [IDLE_A]: '2', [IDLE_B]: '3' }, 'the same order after the restart');
     await until(async () => /^Forced · /.test((await queueView(page))[IDLE_B]?.state ?? ''), 20_000, 'idle B still forced');
     expect(await page.$eval('.alt-toggle', (el) => el.getAttribute('aria-pressed'))).toBe('true');
-    await selectOnly(page, real);
+    await selectTorrent(page, real);
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
     expect(await settingsForm(page)).toMatchObject({ downloadLimitKiB: '0', uploadLimitKiB: '64', maxConnections: '7', useGlobalGoals: false, seedRatio: '3.5', queuePosition: '1' });
@@ -273,7 +268,7 @@ describe('queue, per-torrent settings, turtle and statistics with the real engin
     expect(await page.$eval('.alt-why', (el) => el.textContent)).toBe('On (turned on by you)');
     await page.click('.alt-toggle');
     await page.waitForFunction(() => document.querySelector('.alt-toggle')?.getAttribute('aria-pressed') === 'false', { timeout: 10_000 });
-    await selectOnly(page, real);
+    await selectTorrent(page, real);
     await page.click('#tab-Settings');
     await page.waitForSelector('form.torrent-settings', { timeout: 5_000 });
     expect(await settingsForm(page)).toMatchObject({ uploadLimitKiB: '64', maxConnections: '7', useGlobalGoals: false, seedRatio: '3.5', forced: 'By the queue' });
