@@ -19,6 +19,9 @@ import { RemoveDialog } from './remove-dialog.js';
 import { EMPTY_SELECTION, pruneSelection, type Selection } from './selection.js';
 import { TorrentTable } from './torrent-table.js';
 import { TotalsBar } from './totals-bar.js';
+import { AltSpeedToggle } from './alt-speed-toggle.js';
+import { QueueTools } from './queue-tools.js';
+import { StatisticsView } from './statistics-view.js';
 import { filterTorrents, sortTorrents, type SortDir, type SortKey, type StateFilter } from './torrent-query.js';
 import './dashboard.css';
 
@@ -58,6 +61,8 @@ function Dashboard() {
   const [adding, setAdding] = useState<{ open: boolean; initial: AddSource | null }>({ open: false, initial: null });
   const [dragging, setDragging] = useState(false);
   const [dropMessage, setDropMessage] = useState('');
+  const [showStats, setShowStats] = useState(false);
+  const [queueMessage, setQueueMessage] = useState('');
 
   const rows = useMemo(() => sortTorrents(filterTorrents(snapshot.torrents, filter, text), sort.key, sort.dir), [snapshot.torrents, filter, text, sort]);
   const byHash = useMemo(() => new Map(snapshot.torrents.map((row) => [row.infoHash, row])), [snapshot.torrents]);
@@ -113,11 +118,20 @@ function Dashboard() {
       <header class="dash-header">
         <h1>TorrentEdge</h1>
         <TotalsBar totals={snapshot.dashboard?.totals} />
+        <AltSpeedToggle alt={snapshot.dashboard?.altSpeed} send={send} />
+        <button type="button" class="secondary" aria-expanded={showStats ? 'true' : 'false'} aria-controls="stats-view" onClick={() => setShowStats(!showStats)}>
+          {t('dash_statistics')}
+        </button>
         <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
           {t('dash_addTorrent')}
         </button>
       </header>
       <HostBanner host={snapshot.host} />
+      {showStats && (
+        <div id="stats-view">
+          <StatisticsView statistics={snapshot.dashboard?.statistics} />
+        </div>
+      )}
       <AddForm send={send} />
       <p role="status" class="muted drop-message">
         {dropMessage}
@@ -134,6 +148,10 @@ function Dashboard() {
         onResume={() => all((infoHash) => ({ type: 'resume', infoHash }))}
         onRemove={() => setRemoving(selected.map((t) => t.infoHash))}
       />
+      <QueueTools selected={selected} send={send} onResult={setQueueMessage} />
+      <p role="alert" class="field-error queue-message">
+        {queueMessage}
+      </p>
       <TorrentTable
         rows={rows}
         selection={selection}

@@ -11,11 +11,12 @@ import { PeersTab } from './peers-tab.js';
 import { PiecesTab } from './pieces-tab.js';
 import { SpeedTab } from './speed-tab.js';
 import { TrackersTab } from './trackers-tab.js';
+import { SettingsTab } from './settings-tab.js';
 import { t } from '../common/i18n.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
 
-export const TABS = ['General', 'Files', 'Peers', 'Trackers', 'Pieces', 'Speed'] as const;
+export const TABS = ['General', 'Files', 'Peers', 'Trackers', 'Pieces', 'Speed', 'Settings'] as const;
 export type Tab = (typeof TABS)[number];
 
 /** Tab names as shown (TABS stays the stable id in `#tab-<id>` and `data-tab`). */
@@ -33,6 +34,8 @@ function tabLabel(tab: Tab): string {
       return t('dash_tab_Pieces');
     case 'Speed':
       return t('dash_tab_Speed');
+    case 'Settings':
+      return t('dash_tab_Settings');
   }
 }
 
@@ -103,6 +106,7 @@ export function Details(props: { torrent: TorrentRow | undefined; snapshot: Snap
         {tab === 'Trackers' && <TrackersTab infoHash={row.infoHash} trackers={detail?.trackers} send={props.send} />}
         {tab === 'Pieces' && <PiecesTab detail={detail} piecesHave={row.piecesHave} />}
         {tab === 'Speed' && <SpeedTab speed={detail?.speed} slots={SPEED_SLOTS} />}
+        {tab === 'Settings' && <SettingsTab torrent={row} send={props.send} />}
       </div>
     </section>
   );

@@ -11,6 +11,7 @@ const FILTER_LABELS: Record<StateFilter, () => string> = {
   active: () => t('dash_filter_active'),
   checking: () => t('dash_filter_checking'),
   error: () => t('dash_filter_error'),
+  queued: () => t('dash_filter_queued'),
 };
 
 const SORT_LABELS: Record<SortKey, () => string> = {
@@ -22,6 +23,7 @@ const SORT_LABELS: Record<SortKey, () => string> = {
   uploadRate: () => t('dash_sort_uploadRate'),
   eta: () => t('dash_sort_eta'),
   addedAt: () => t('dash_sort_addedAt'),
+  queue: () => t('dash_sort_queue'),
 };
 
 export interface ListToolsProps {

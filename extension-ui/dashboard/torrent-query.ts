@@ -4,12 +4,12 @@
  */
 import type { TorrentRow } from '../../src/extension/messages.js';
 
-export type SortKey = 'name' | 'size' | 'progress' | 'state' | 'downloadRate' | 'uploadRate' | 'eta' | 'addedAt';
+export type SortKey = 'name' | 'size' | 'progress' | 'state' | 'downloadRate' | 'uploadRate' | 'eta' | 'addedAt' | 'queue';
 export type SortDir = 'asc' | 'desc';
-export type StateFilter = 'all' | 'downloading' | 'seeding' | 'paused' | 'active' | 'checking' | 'error';
+export type StateFilter = 'all' | 'downloading' | 'seeding' | 'paused' | 'active' | 'checking' | 'error' | 'queued';
 
-export const STATE_FILTERS: readonly StateFilter[] = ['all', 'downloading', 'seeding', 'paused', 'active', 'checking', 'error'];
-export const SORT_KEYS: readonly SortKey[] = ['name', 'size', 'progress', 'state', 'downloadRate', 'uploadRate', 'eta', 'addedAt'];
+export const STATE_FILTERS: readonly StateFilter[] = ['all', 'downloading', 'seeding', 'paused', 'active', 'checking', 'error', 'queued'];
+export const SORT_KEYS: readonly SortKey[] = ['name', 'size', 'progress', 'state', 'downloadRate', 'uploadRate', 'eta', 'addedAt', 'queue'];
 
 /** Order of states when sorting by state: what needs attention first. */
 const STATE_ORDER: Record<string, number> = { error: 0, metadata: 1, checking: 2, downloading: 3, seeding: 4, paused: 5 };
@@ -55,6 +55,9 @@ function compare(a: TorrentRow, b: TorrentRow, key: SortKey): number {
       return (a.eta ?? 0) - (b.eta ?? 0);
     case 'addedAt':
       return a.addedAt - b.addedAt;
+    case 'queue':
+      // The engine's queue place (0 = top); torrents outside the queue go last.
+      return (a.queuePosition ?? Number.MAX_SAFE_INTEGER) - (b.queuePosition ?? Number.MAX_SAFE_INTEGER);
   }
 }
 

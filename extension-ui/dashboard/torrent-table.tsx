@@ -14,6 +14,7 @@ import { scrollToReveal, visibleWindow } from './virtual-window.js';
 export const ROW_HEIGHT = 36;
 
 const COLUMNS: { key: SortKey; label(): string; num?: boolean }[] = [
+  { key: 'queue', label: () => t('dash_col_queue'), num: true },
   { key: 'name', label: () => t('dash_col_name') },
   { key: 'size', label: () => t('dash_col_size'), num: true },
   { key: 'progress', label: () => t('dash_col_progress') },
@@ -34,6 +35,17 @@ export interface TorrentTableProps {
   empty: string;
 }
 
+/** The engine's state; a forced torrent (runs past the queue) says so first, so it stays visible when cut. */
+function StateCell(props: { row: TorrentRow }) {
+  const { row } = props;
+  const text = row.settings?.forced && row.state !== 'paused' && row.state !== 'error' ? t('dash_forcedState', stateLabel(row.state)) : stateLabel(row.state);
+  return (
+    <span class="cell-state" data-forced={row.settings?.forced ? 'true' : undefined} title={text}>
+      {text}
+    </span>
+  );
+}
+
 function Row(props: { row: TorrentRow; index: number; selected: boolean; focused: boolean; onClick(event: MouseEvent): void }) {
   const { row } = props;
   const nameId = `tn-${row.infoHash}`;
@@ -52,6 +64,9 @@ function Row(props: { row: TorrentRow; index: number; selected: boolean; focused
       }}
       onClick={props.onClick}
     >
+      <span class="num cell-queue" data-queue={row.queuePosition ?? ''}>
+        {row.queuePosition !== undefined ? String(row.queuePosition + 1) : '—'}
+      </span>
       <span class="cell-name" style={{ minWidth: 0 }}>
         <span class="torrent-name" id={nameId} title={row.name}>
           {row.name}
@@ -63,7 +78,7 @@ function Row(props: { row: TorrentRow; index: number; selected: boolean; focused
         <progress max={1} value={row.progress} aria-label={t('dash_progressOf', row.name)} />
         <span>{formatPercent(row.progress)}</span>
       </span>
-      <span class="cell-state">{stateLabel(row.state)}</span>
+      <StateCell row={row} />
       <span class="num">{formatRate(row.downloadRate)}</span>
       <span class="num">{formatRate(row.uploadRate)}</span>
       <span class="num">{row.state === 'downloading' ? formatEta(row.eta) : ''}</span>

@@ -56,7 +56,7 @@ export function FieldMessages(props: { id: string; state: FieldState }) {
 }
 
 /** A number typed as text, saved on change (blur or Enter); shows the value in force until edited. */
-export function NumberPreference(props: { field: keyof Preferences; label: string; hint: string; prefs: Preferences; send: Send; decimal?: boolean }) {
+export function NumberPreference(props: { field: keyof Preferences; label: string; hint: string; prefs: Preferences; send: Send; decimal?: boolean; text?: boolean }) {
   const state = usePreferenceField(props.field, props.send);
   const value = props.prefs[props.field];
   // null: a goal that is off, shown (and typed) as an empty field.
@@ -74,7 +74,7 @@ export function NumberPreference(props: { field: keyof Preferences; label: strin
         id={id}
         name={props.field}
         type="text"
-        inputMode={props.decimal ? 'decimal' : 'numeric'}
+        inputMode={props.text ? 'text' : props.decimal ? 'decimal' : 'numeric'}
         autocomplete="off"
         value={text}
         aria-invalid={state.error ? 'true' : 'false'}

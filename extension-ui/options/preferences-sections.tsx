@@ -25,7 +25,7 @@ export function TransferSection(props: { snapshot: Snapshot; send: Send }) {
     <section class="settings-section" aria-labelledby="transfer-title">
       <h2 id="transfer-title">{t('options_transferTitle')}</h2>
       {TRANSFER_FIELDS.map((field) => (
-        <NumberPreference key={field} field={field} label={t(`options_${field}`)} hint={t(`options_${field}Hint`)} prefs={prefs} send={props.send} decimal={field === 'seedRatioLimit'} />
+        <NumberPreference key={field} field={field} label={t(`options_${field}`)} hint={t(`options_${field}Hint`)} prefs={prefs} send={props.send} decimal={field === 'seedRatioLimit'} text={field === 'altSchedule'} />
       ))}
       <SelectPreference
         field="seedGoalAction"

@@ -10,6 +10,9 @@
 import type { PeerStats, TorrentStats } from '../engine/session/types.js';
 import type { NetworkSettings, NetworkSettingsInput, SettingsField } from './settings.js';
 import type { PreferenceField, Preferences, TransferSettings } from './preferences.js';
+import type { AltSpeedStatus } from '../engine/policy/alt-speed.js';
+import type { SessionStatistics } from '../engine/session/session-totals.js';
+import type { TorrentSettingsField } from './torrent-settings-input.js';
 
 export type { TorrentStats } from '../engine/session/types.js';
 export type { NetworkSettings, NetworkSettingsInput } from './settings.js';
@@ -46,6 +49,7 @@ export type Command =
   /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
   | { type: 'watchPeers'; infoHash: string | null }
   | DashboardCommand
+  | TorrentControlCommand
   // --- popup + options + interception (preferences-control.ts) ---
   /** Options page: some preferences as typed; validated and stored by the service worker. */
   | { type: 'setPreferences'; input: Record<string, unknown> };
@@ -54,7 +58,7 @@ export type CommandResult =
   | { ok: true; infoHash?: string }
   /** Answer to `preview` (dashboard block below). */
   | { ok: true; preview: AddPreview }
-  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField | PreferenceField, string>> };
+  | { ok: false; error: string; fieldErrors?: Partial<Record<SettingsField | PreferenceField | TorrentSettingsField, string>> };
 
 // --- state ---------------------------------------------------------------------------------
 
@@ -162,7 +166,7 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type);
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type) || isTorrentControlCommandType(type);
 }
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
@@ -253,4 +257,35 @@ export interface DashboardData {
   totals: DashboardTotals;
   /** By infohash, for the watched torrents only. */
   details?: Record<string, TorrentDetail>;
+  /** The alternative speeds ("turtle"): absent while the engine is not running. */
+  altSpeed?: AltSpeedView;
+  /** Session and all-time totals, kept by the engine in IndexedDB; absent while it is not running. */
+  statistics?: SessionStatistics;
 }
+
+// --- queue, a torrent's own settings, alternative speeds (offscreen/torrent-control.ts) -------
+
+export type QueueMove = 'up' | 'down' | 'top' | 'bottom';
+
+export type TorrentControlCommand =
+  /** Several torrents move together, keeping their order among themselves. */
+  | { type: 'queueMove'; infoHashes: string[]; where: QueueMove }
+  /** Run past the queue's limits (true) or back to normal (false). */
+  | { type: 'forceStart'; infoHashes: string[]; forced: boolean }
+  /**
+   * A torrent's own settings as typed (torrent-settings-input.ts): fields left out stay; refusals
+   * come back per field in `fieldErrors`.
+   */
+  | { type: 'setTorrentSettings'; infoHash: string; input: Record<string, unknown> }
+  /** The turtle button: on or off by hand (null: back to the schedule). */
+  | { type: 'setAltSpeed'; on: boolean | null };
+
+export function isTorrentControlCommandType(type: unknown): boolean {
+  return type === 'queueMove' || type === 'forceStart' || type === 'setTorrentSettings' || type === 'setAltSpeed';
+}
+
+export type { AltSpeedStatus } from '../engine/policy/alt-speed.js';
+export type { SessionStatistics } from '../engine/session/session-totals.js';
+
+/** What the turtle button shows: the engine's status, with the limits it applies (bytes/s). */
+export type AltSpeedView = AltSpeedStatus;

@@ -9,6 +9,7 @@
  * `TRANSFER_FIELDS` (and a choice per `SEED_GOAL_ACTIONS`).
  */
 import type { SeedGoalAction } from '../engine/policy/seed-goals.js';
+import { AltSpeedSchedule, parseAltSchedule } from '../engine/policy/alt-speed.js';
 import type { ClientOptions } from '../engine/session/types.js';
 
 export type BadgeMode = 'active' | 'off';
@@ -35,6 +36,11 @@ export interface TransferSettings {
   maxActiveSeeds: number;
   /** Peer connections across every torrent (the engine's `maxConnections`). */
   maxConnections: number;
+  /** Alternative ("turtle") limits in KiB/s (0 = unlimited), while the schedule or the dashboard's switch says so. */
+  altDownloadLimitKiB: number;
+  altUploadLimitKiB: number;
+  /** When they apply by themselves: `DAYS HH:MM-HH:MM` (policy/alt-speed.ts), '' for no schedule. */
+  altSchedule: string;
 }
 
 export interface Preferences extends TransferSettings {
@@ -75,6 +81,10 @@ export const DEFAULT_PREFERENCES: Preferences = {
   maxActiveDownloads: 3,
   maxActiveSeeds: 5,
   maxConnections: 200,
+  /** Transmission's turtle defaults. */
+  altDownloadLimitKiB: 50,
+  altUploadLimitKiB: 50,
+  altSchedule: '',
   /** Off until the user registers the handler from the options page (the browser asks them once). */
   interceptMagnets: false,
   interceptTorrentDownloads: true,
@@ -93,6 +103,9 @@ export const TRANSFER_FIELDS = [
   'maxActiveSeeds',
   'seedRatioLimit',
   'seedTimeMinutes',
+  'altDownloadLimitKiB',
+  'altUploadLimitKiB',
+  'altSchedule',
 ] as const satisfies readonly (keyof TransferSettings)[];
 
 type Check = (value: unknown) => { ok: true; value: unknown } | { ok: false; error: string };
@@ -141,6 +154,17 @@ const seedMinutes: Check = (value) => {
   return { ok: true, value: n };
 };
 
+const altSchedule: Check = (value) => {
+  if (isOff(value)) return { ok: true, value: '' };
+  if (typeof value !== 'string' || value.length > 100) return { ok: false, error: 'The schedule must be text like "mon-fri 08:00-18:00", or empty for none.' };
+  try {
+    parseAltSchedule(value);
+  } catch (error) {
+    return { ok: false, error: `${(error as Error).message.replace(/^./, (c) => c.toUpperCase())}.` };
+  }
+  return { ok: true, value: value.trim().toLowerCase().replace(/\s+/g, ' ') };
+};
+
 const bool = (what: string): Check => (value) => (typeof value === 'boolean' ? { ok: true, value } : { ok: false, error: `${what} must be on or off.` });
 
 const oneOf = <T extends string>(what: string, values: readonly T[]): Check => (value) =>
@@ -158,6 +182,9 @@ const FIELD_CHECKS: Record<PreferenceField, Check> = {
   maxActiveDownloads: count('Active downloads', 0, PREFERENCE_LIMITS.maxActiveTorrents, ' (no limit)'),
   maxActiveSeeds: count('Active seeds', 0, PREFERENCE_LIMITS.maxActiveTorrents, ' (no limit)'),
   maxConnections: count('The global connection limit', PREFERENCE_LIMITS.minConnections, PREFERENCE_LIMITS.maxConnections),
+  altDownloadLimitKiB: rate('alternative download'),
+  altUploadLimitKiB: rate('alternative upload'),
+  altSchedule,
   interceptMagnets: bool('Magnet link handling'),
   interceptTorrentDownloads: bool('.torrent download handling'),
   notifications: bool('Notifications'),
@@ -207,12 +234,15 @@ export function transferOf(p: Preferences): TransferSettings {
     maxActiveDownloads: p.maxActiveDownloads,
     maxActiveSeeds: p.maxActiveSeeds,
     maxConnections: p.maxConnections,
+    altDownloadLimitKiB: p.altDownloadLimitKiB,
+    altUploadLimitKiB: p.altUploadLimitKiB,
+    altSchedule: p.altSchedule,
   };
 }
 
 export type ClientTransferOptions = Required<
   Pick<ClientOptions, 'downloadLimit' | 'uploadLimit' | 'maxPeersPerTorrent' | 'seedGoals' | 'seedGoalAction' | 'maxConnections'>
-> & { queue: { maxActiveDownloads: number; maxActiveSeeds: number } };
+> & { queue: { maxActiveDownloads: number; maxActiveSeeds: number }; altSpeed: AltSpeedSchedule };
 
 /**
  * The engine's options for these settings: limits in bytes/s (0 = unlimited), goals in
@@ -231,7 +261,18 @@ export function clientTransferOptions(t: TransferSettings): ClientTransferOption
     seedGoalAction: t.seedGoalAction,
     queue: { maxActiveDownloads: unlimitedAtZero(t.maxActiveDownloads), maxActiveSeeds: unlimitedAtZero(t.maxActiveSeeds) },
     maxConnections: t.maxConnections,
+    altSpeed: altSpeedOf(t),
   };
+}
+
+/** The alternative speeds for these settings (always there: the dashboard's switch needs them). */
+export function altSpeedOf(t: TransferSettings): AltSpeedSchedule {
+  return new AltSpeedSchedule({ download: t.altDownloadLimitKiB * 1024, upload: t.altUploadLimitKiB * 1024, ...(t.altSchedule ? parseAltSchedule(t.altSchedule) : {}) });
+}
+
+/** True when the alternative speeds differ between `a` and `b`. */
+export function altSpeedChanged(a: TransferSettings, b: TransferSettings): boolean {
+  return a.altDownloadLimitKiB !== b.altDownloadLimitKiB || a.altUploadLimitKiB !== b.altUploadLimitKiB || a.altSchedule !== b.altSchedule;
 }
 
 /**

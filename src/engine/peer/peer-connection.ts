@@ -51,6 +51,9 @@ export class PeerConnection {
   /** Payload (piece data) meters; protocol bytes are counted apart. */
   readonly downloaded: RateMeter;
   readonly uploaded: RateMeter;
+  /** Every byte of the wire protocol, payload and overhead (handshakes, headers, HAVEs…). */
+  bytesReceived = 0;
+  bytesSent = 0;
   lastReceivedAt: number;
   private lastSentAt: number;
   private readonly parser: WireParser;
@@ -107,6 +110,7 @@ export class PeerConnection {
   send(bytes: Uint8Array): boolean {
     if (this.closed) return false;
     this.lastSentAt = this.options.clock.now();
+    this.bytesSent += bytes.length;
     return this.options.socket.write(bytes);
   }
 
@@ -131,6 +135,7 @@ export class PeerConnection {
   private onData(chunk: Uint8Array): void {
     if (this.closed) return;
     this.lastReceivedAt = this.options.clock.now();
+    this.bytesReceived += chunk.length;
     try {
       this.parser.push(chunk);
     } catch (error) {

@@ -22,6 +22,19 @@ export interface AltSpeedSettings {
   endMinute?: number;
 }
 
+export interface AltSpeedStatus {
+  active: boolean;
+  /** Who set the current state: the user's switch (until the schedule next changes) or the schedule. */
+  by: 'user' | 'schedule';
+  /** What the schedule alone says now. */
+  scheduled: boolean;
+  /** Whether there is a schedule at all (else only the hand switch turns them on). */
+  hasSchedule: boolean;
+  /** The alternative limits, bytes/s (0 = unlimited). */
+  download: number;
+  upload: number;
+}
+
 export function localTimeOf(date: Date): LocalTime {
   return { day: date.getDay(), minute: date.getHours() * 60 + date.getMinutes() };
 }
@@ -74,6 +87,16 @@ export class AltSpeedSchedule {
     if (this.lastScheduled !== undefined && scheduled !== this.lastScheduled) this.manual = undefined;
     this.lastScheduled = scheduled;
     return this.manual ?? scheduled;
+  }
+
+  /**
+   * Whether they apply now and who decided: the user's hand switch, or the schedule (the
+   * turtle button shows this). `scheduled` is what the schedule alone says.
+   */
+  status(): AltSpeedStatus {
+    const active = this.isActive();
+    const by = this.manual !== undefined ? 'user' : 'schedule';
+    return { active, by, scheduled: this.lastScheduled ?? false, hasSchedule: this.settings.beginMinute !== undefined, download: this.settings.download, upload: this.settings.upload };
   }
 
   /** The limits to apply now, given the normal ones. */

@@ -15,8 +15,9 @@ import type { SessionStatistics } from './session-totals.js';
 import type { QueueLimits, QueueStanding } from '../policy/queue-policy.js';
 import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
-import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { AltSpeedSchedule, AltSpeedStatus } from '../policy/alt-speed.js';
 import type { AddTorrentOptions, ClientOptions, TorrentSource } from './types.js';
+import { optionsWithSaved, settingsFromOptions, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
 
 export const CLIENT_VERSION = '0.1.0';
 /** Azureus-style peer id prefix (BEP 20): TE = TorrentEdge, version 0100. */
@@ -91,8 +92,9 @@ export class Client extends Emitter<ClientEvents> {
   }
 
   /** Add a torrent (or return it if it is already here with the same destination). */
-  async add(source: TorrentSource, options: AddTorrentOptions): Promise<Torrent> {
+  async add(source: TorrentSource, given: AddTorrentOptions): Promise<Torrent> {
     if (this.closed) throw new TorrentError('usage', 'the client is closed');
+    let options = given;
     let meta: TorrentMeta | undefined;
     let magnet: MagnetLink | undefined;
     if (source.kind === 'torrent') meta = parseTorrent(source.bytes);
@@ -103,6 +105,9 @@ export class Client extends Emitter<ClientEvents> {
     if (existing) return existing;
     const record = await this.resume.load(hex);
     const usable = record && record.destination === options.destination ? record : undefined;
+    // Its own settings come back from resume data (limits, goals, forced start…) unless given.
+    options = optionsWithSaved(options, usable?.settings);
+    const settings = settingsFromOptions(options);
     if (!meta) {
       const info = await this.resume.loadInfo(hex);
       if (info) {
@@ -138,6 +143,7 @@ export class Client extends Emitter<ClientEvents> {
         ...(magnet ? { magnet } : {}),
         ...(source.kind === 'magnet' ? { magnetUri: source.uri } : {}),
         options,
+        settings,
         ...(usable ? { record: usable } : {}),
       },
     );
@@ -221,18 +227,38 @@ export class Client extends Emitter<ClientEvents> {
     return this.policies.altSpeedActive;
   }
 
+  /** Whether the alternative speeds apply and who turned them on (undefined: none set up). */
+  altSpeedStatus(): AltSpeedStatus | undefined {
+    return this.policies.altSpeedStatus();
+  }
+
   setQueueLimits(limits: Partial<QueueLimits>): void {
     this.policies.queue.policy.setLimits(limits);
     void this.policies.queue.apply();
   }
 
-  /** Run a torrent past the queue's limits (or end that). */
+  /** Run a torrent past the queue's limits (or end that); kept in its resume record. */
   forceStart(infoHashHex: string, forced = true): void {
-    this.policies.queue.forceStart(this.need(infoHashHex), forced);
+    this.setTorrentSettings(infoHashHex, { forced });
   }
 
-  moveInQueue(infoHashHex: string, where: 'up' | 'down' | 'top' | 'bottom'): void {
-    this.policies.queue.move(this.need(infoHashHex), where);
+  /**
+   * Change a torrent's own settings (checked first: a bad value throws and changes nothing):
+   * limits, seeding goals (null: the client's), super-seeding, its connection cap, forced start.
+   * Kept in its resume record, so a restart brings them back.
+   */
+  setTorrentSettings(infoHashHex: string, change: TorrentSettingsChange): TorrentSettings {
+    const torrent = this.need(infoHashHex);
+    const next = torrent.changeSettings(change);
+    if (change.seedGoals !== undefined || change.seedGoalAction !== undefined) this.policies.goals.setOwn(torrent.infoHashHex, next.seedGoals, next.seedGoalAction);
+    if (change.forced !== undefined) this.policies.queue.forceStart(torrent, next.forced);
+    return next;
+  }
+
+  /** One torrent, or several keeping their order among themselves. */
+  moveInQueue(infoHashHex: string | readonly string[], where: 'up' | 'down' | 'top' | 'bottom'): void {
+    if (typeof infoHashHex === 'string') this.policies.queue.move(this.need(infoHashHex), where);
+    else this.policies.queue.moveMany(infoHashHex.map((hex) => this.need(hex)), where);
   }
 
   /** Infohashes, top of the queue first. */
@@ -250,7 +276,7 @@ export class Client extends Emitter<ClientEvents> {
 
   /** A torrent's own goals; undefined goes back to the client's. */
   setTorrentSeedGoals(infoHashHex: string, goals: SeedGoals | undefined, action?: SeedGoalAction): void {
-    this.policies.goals.setOwn(this.need(infoHashHex).infoHashHex, goals, action);
+    this.setTorrentSettings(infoHashHex, { seedGoals: goals ?? null, seedGoalAction: action ?? null });
   }
 
   /** Replace the blocklist; connected peers it names are dropped at once. */

@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '../../platform/interfaces/index.js';
-import type { AltSpeedSchedule } from '../policy/alt-speed.js';
+import type { AltSpeedSchedule, AltSpeedStatus } from '../policy/alt-speed.js';
 import { fromUtf8, utf8 } from '../util/bytes.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
 import type { SeedGoalAction, SeedGoalKind } from '../policy/seed-goals.js';
@@ -12,12 +12,15 @@ import { SessionTotals, type SessionStatistics } from './session-totals.js';
 import type { Torrent } from './torrent.js';
 import type { PeerFilter } from './torrent-network.js';
 import { TorrentQueue } from './torrent-queue.js';
+import { OverheadCounter } from './overhead-counter.js';
 import type { AddTorrentOptions, ClientOptions } from './types.js';
 
 /** Peer connections across all torrents at most, unless ClientOptions.maxConnections says otherwise. */
 export const DEFAULT_MAX_CONNECTIONS = 200;
 /** Queue, seed goals, totals and alternative speeds are looked at this often. */
 const POLICY_TICK_MS = 1_000;
+/** Running torrents' resume records (totals, seeding time) are saved this often besides events. */
+export const RECORD_SAVE_EVERY_MS = 60_000;
 /** Key of the queue order (infohashes, top first) in the platform's key-value store. */
 export const QUEUE_ORDER_KEY = 'queue-order';
 
@@ -51,6 +54,9 @@ export class SessionPolicies {
   private maxConnections: number;
   private timer: TimerHandle | null = null;
   private orderSaved: Promise<void> = Promise.resolve();
+  private recordsSavedAt: number;
+  /** Protocol overhead charged to the global limits (ClientOptions.countOverhead). */
+  readonly overhead: OverheadCounter | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -71,6 +77,8 @@ export class SessionPolicies {
     this.totals = new SessionTotals(clock, options.persistTotals === false ? undefined : options.platform.kv);
     this.blocklist = options.blocklist;
     this.maxConnections = checkCount(options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 'maxConnections');
+    this.recordsSavedAt = clock.now();
+    if (options.countOverhead) this.overhead = new OverheadCounter({ download: [this.downloadBucket], upload: [this.uploadBucket] });
   }
 
   /** Read the saved totals and start ticking. */
@@ -130,6 +138,10 @@ export class SessionPolicies {
     return this.altSpeed?.isActive() ?? false;
   }
 
+  altSpeedStatus(): AltSpeedStatus | undefined {
+    return this.altSpeed?.status();
+  }
+
   setBlocklist(list: IpBlocklist | undefined): void {
     this.blocklist = list;
     for (const torrent of this.host.torrents()) torrent.dropBlockedPeers();
@@ -178,6 +190,7 @@ export class SessionPolicies {
 
   private tick(): void {
     this.applyRateLimits();
+    if (this.overhead) for (const torrent of this.host.torrents()) this.overhead.charge(torrent.connections());
     this.queue.tick();
     for (const torrent of [...this.host.torrents()]) {
       const verdict = this.goals.check(torrent);
@@ -188,6 +201,11 @@ export class SessionPolicies {
     }
     this.reportTotals();
     void this.totals.maybeSave();
+    // Seeding time and payload totals move without events: a crash loses at most this much.
+    if (this.clock.now() - this.recordsSavedAt >= RECORD_SAVE_EVERY_MS) {
+      this.recordsSavedAt = this.clock.now();
+      for (const torrent of this.host.torrents()) if (torrent.isRunning) torrent.saveSoon();
+    }
   }
 }
 

@@ -16,8 +16,8 @@ export class SuperSeeding {
   private readonly shown = new WeakMap<PeerSession, Set<number>>();
 
   constructor(
-    /** Asked for by the user (AddTorrentOptions.superSeed). */
-    private readonly wanted: boolean,
+    /** Asked for by the user (AddTorrentOptions.superSeed, or switched later). */
+    private wanted: boolean,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}
@@ -31,6 +31,24 @@ export class SuperSeeding {
   begin(pieceCount: number): void {
     if (!this.hiding || this.seeder) return;
     this.seeder = new SuperSeeder(pieceCount, this.clock, this.random);
+  }
+
+  /**
+   * Switched by the user. On while seeding (`seedingPieces` given): offering starts now; peers
+   * already connected know our pieces, new ones are shown one at a time. Off: every peer is
+   * told the pieces it still lacks, as when super-seeding ends by itself.
+   */
+  setWanted(on: boolean, sessions: Iterable<PeerSession>, have: Bitfield | undefined, seedingPieces: number | undefined): void {
+    if (on === this.wanted) return;
+    this.wanted = on;
+    if (on) {
+      this.ended = false;
+      if (seedingPieces !== undefined) this.begin(seedingPieces);
+      return;
+    }
+    const wasOffering = this.seeder !== undefined;
+    this.seeder = undefined;
+    if (wasOffering && have) this.revealRest(sessions, have);
   }
 
   /** Networking stopped: the next run starts over (peers will be new). */
@@ -62,7 +80,12 @@ export class SuperSeeding {
     // Every piece is out there: from now on we are an ordinary seed.
     this.ended = true;
     this.seeder = undefined;
-    for (const session of bySession.values()) {
+    this.revealRest(bySession.values(), have);
+  }
+
+  private revealRest(sessions: Iterable<PeerSession>, have: Bitfield): void {
+    for (const session of sessions) {
+      if (session.conn.remote === null) continue;
       const shown = this.shown.get(session);
       for (let i = 0; i < have.size; i++) if (have.get(i) && !peerHas(session, i) && !shown?.has(i)) session.announceHave(i);
     }

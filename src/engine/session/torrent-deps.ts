@@ -11,6 +11,7 @@ import type { Random } from '../util/random.js';
 import type { Bucket } from './rate-gate.js';
 import type { Torrent } from './torrent.js';
 import type { PeerFilter } from './torrent-network.js';
+import type { TorrentSettings } from './torrent-settings.js';
 import type { AddTorrentOptions } from './types.js';
 
 /** The Client's queue, as a torrent reports to it (see session/torrent-queue.ts). */
@@ -54,5 +55,7 @@ export interface TorrentInit {
   /** The magnet link as the user gave it (kept in resume data: peers, name, trackers). */
   magnetUri?: string;
   options: AddTorrentOptions;
+  /** Its own settings (from the options, or the resume record on a restore). */
+  settings: TorrentSettings;
   record?: ResumeRecord;
 }

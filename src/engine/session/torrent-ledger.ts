@@ -3,6 +3,7 @@ import type { ResumeRecord } from '../storage/resume-store.js';
 import type { TrackerStatus } from '../tracker/announcer.js';
 import type { TorrentBandwidth } from './rate-gate.js';
 import type { TorrentInit } from './torrent-deps.js';
+import type { TorrentSettings } from './torrent-settings.js';
 import type { FilePriority } from './types.js';
 
 /**
@@ -48,7 +49,7 @@ export class TorrentLedger {
   }
 
   /** The record saved for the torrent: a bitfield we cannot vouch for now keeps the saved one. */
-  record(now: { infoHashHex: string; name: string; bitfield: Uint8Array | undefined; filePriorities: FilePriority[]; paused: boolean }): ResumeRecord {
+  record(now: { infoHashHex: string; name: string; bitfield: Uint8Array | undefined; filePriorities: FilePriority[]; paused: boolean; seedingMs: number; settings: TorrentSettings }): ResumeRecord {
     const previous = this.init.record;
     const magnet = this.init.magnetUri ?? previous?.magnet;
     return {
@@ -64,6 +65,8 @@ export class TorrentLedger {
       name: now.name,
       trackers: this.trackers,
       ...(magnet ? { magnet } : {}),
+      seedingMs: now.seedingMs,
+      settings: now.settings,
     };
   }
 }

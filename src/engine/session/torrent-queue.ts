@@ -87,6 +87,30 @@ export class TorrentQueue implements QueueLink {
     this.schedule();
   }
 
+  /**
+   * Several torrents by one step or to an end, keeping their order among themselves (as a
+   * multi-selection moves in qBittorrent): up and top-first moves go from the top, the others
+   * from the bottom.
+   */
+  moveMany(torrents: readonly Torrent[], where: 'up' | 'down' | 'top' | 'bottom'): void {
+    const ids = [...new Set(torrents.map((t) => t.infoHashHex))].filter((id) => this.policy.has(id));
+    ids.sort((a, b) => this.policy.position(a) - this.policy.position(b));
+    // Top: the lowest goes first so the highest ends on top; bottom: the highest goes first.
+    if (where === 'down' || where === 'top') ids.reverse();
+    let blockedAt = where === 'up' || where === 'top' ? -1 : this.policy.ids().length;
+    for (const id of ids) {
+      const at = this.policy.position(id);
+      if (where === 'up' && at - 1 > blockedAt) this.policy.moveUp(id);
+      else if (where === 'down' && at + 1 < blockedAt) this.policy.moveDown(id);
+      else if (where === 'top') this.policy.moveTop(id);
+      else if (where === 'bottom') this.policy.moveBottom(id);
+      // One step never jumps over another selected torrent already at the edge.
+      blockedAt = this.policy.position(id);
+    }
+    this.onOrderChanged(this.policy.ids());
+    this.schedule();
+  }
+
   standing(torrent: Torrent): QueueStanding {
     return this.policy.standing(torrent.infoHashHex);
   }

@@ -3,6 +3,7 @@ import type { Bitfield } from '../swarm/bitfield.js';
 import type { PeerSession } from '../swarm/peer-session.js';
 import type { TrackerStats, TorrentState, TorrentStats, FileStats, FilePriority } from './types.js';
 import type { TorrentRateGate } from './rate-gate.js';
+import type { TorrentSettings } from './torrent-settings.js';
 
 interface StatsSource {
   readonly infoHashHex: string;
@@ -28,6 +29,7 @@ export interface StatsExtras {
   completedAt?: number;
   seedingMs: number;
   queuePosition?: number;
+  settings?: TorrentSettings;
 }
 
 /** A snapshot for the UI and the CLI. O(pieces + files): called a few times a second at most. */
@@ -72,6 +74,7 @@ export function buildStats(t: StatsSource, x: StatsExtras): TorrentStats {
     ...(x.completedAt !== undefined ? { completedAt: x.completedAt } : {}),
     seedingMs: x.seedingMs,
     ...(x.queuePosition !== undefined ? { queuePosition: x.queuePosition } : {}),
+    ...(x.settings ? { settings: x.settings } : {}),
     files,
     trackers: x.trackers,
   };

@@ -2,6 +2,7 @@ import type { FileStorage } from '../../platform/interfaces/index.js';
 import { parseInfo, type TorrentMeta } from '../metainfo/index.js';
 import type { Bitfield } from '../swarm/bitfield.js';
 import { Swarm } from '../swarm/swarm.js';
+import type { SwarmLimits } from '../swarm/swarm-limits.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
 import type { Handshake } from '../wire/handshake.js';
 import type { ResumeRecord } from '../storage/resume-store.js';
@@ -21,6 +22,7 @@ import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
 import { TorrentLedger } from './torrent-ledger.js';
+import { applySettingsChange, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
 import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
 import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
@@ -50,8 +52,10 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly flow: PieceFlow;
   private readonly superSeed: SuperSeeding;
   private readonly ledger: TorrentLedger;
+  private readonly swarmLimits: SwarmLimits;
   private running = false;
   private userPaused: boolean;
+  private ownSettings: TorrentSettings;
 
   constructor(
     private readonly deps: TorrentDeps,
@@ -61,9 +65,10 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.infoHash = init.infoHash;
     this.infoHashHex = toHex(init.infoHash);
     const clock = deps.clock;
-    this.bandwidth = new TorrentBandwidth(clock, { download: init.options.downloadLimit, upload: init.options.uploadLimit }, deps.globalBuckets);
-    this.seedingTimer = new SeedingTimer(clock);
-    this.superSeed = new SuperSeeding(init.options.superSeed ?? false, clock, deps.random);
+    this.ownSettings = init.settings;
+    this.bandwidth = new TorrentBandwidth(clock, { download: init.settings.downloadLimit, upload: init.settings.uploadLimit }, deps.globalBuckets);
+    this.seedingTimer = new SeedingTimer(clock, init.record?.seedingMs ?? 0);
+    this.superSeed = new SuperSeeding(init.settings.superSeed, clock, deps.random);
     this.ledger = new TorrentLedger(init, this.bandwidth);
     this.userPaused = !!(init.options.paused || init.record?.paused);
     this.currentState = init.meta ? 'checking' : 'metadata';
@@ -87,7 +92,9 @@ export class Torrent extends Emitter<TorrentEvents> {
       addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
       completePiece: (index) => void this.flow.complete(index),
     });
-    this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
+    // A copy of its own: the torrent's connection cap can change while it runs.
+    this.swarmLimits = { ...deps.swarmLimits, ...(init.settings.maxConnections !== undefined ? { maxPeers: init.settings.maxConnections } : {}) };
+    this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, this.swarmLimits, () => undefined, deps.connectionBudget);
     this.flow = new PieceFlow({
       swarm: this.swarm,
       webSeeds: this.webSeeds,
@@ -243,7 +250,30 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    this.bandwidth.setLimits(limits);
+    this.changeSettings({
+      ...(limits.download !== undefined ? { downloadLimit: limits.download } : {}),
+      ...(limits.upload !== undefined ? { uploadLimit: limits.upload } : {}),
+    });
+  }
+
+  /** Its own settings as they stand (saved in the resume record). */
+  get settings(): TorrentSettings {
+    return { ...this.ownSettings, ...(this.ownSettings.seedGoals ? { seedGoals: { ...this.ownSettings.seedGoals } } : {}) };
+  }
+
+  /**
+   * Change its own settings (checked first: a bad value throws and changes nothing). Limits,
+   * super-seeding and the connection cap apply here; goals and forced start are the client's
+   * to apply (Client.setTorrentSettings).
+   */
+  changeSettings(change: TorrentSettingsChange): TorrentSettings {
+    const next = applySettingsChange(this.ownSettings, change);
+    this.ownSettings = next;
+    this.bandwidth.setLimits({ download: next.downloadLimit, upload: next.uploadLimit });
+    this.swarmLimits.maxPeers = next.maxConnections ?? this.deps.swarmLimits.maxPeers;
+    this.superSeed.setWanted(next.superSeed, this.swarm.sessions.values(), this.pieces?.have, this.currentState === 'seeding' ? this.pieces?.meta.pieceCount : undefined);
+    this.markDirty(true);
+    return this.settings;
   }
 
   /** Payload received (a RateGate with its meter). */
@@ -274,6 +304,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       name: this.ledger.name(this.meta, this.infoHashHex),
       seedingMs: this.seedingTimer.elapsedMs(),
       ...(position !== undefined ? { queuePosition: position } : {}),
+      settings: this.settings,
     });
   }
 
@@ -310,6 +341,11 @@ export class Torrent extends Emitter<TorrentEvents> {
   /** The client found a seeding goal reached (it pauses or removes the torrent next). */
   goalReached(goal: 'ratio' | 'time'): void {
     this.emit('seedGoal', goal);
+  }
+
+  /** The peer connections with their wire byte counts (for protocol overhead in the global limits). */
+  *connections(): Iterable<PeerConnection> {
+    for (const session of this.swarm.sessions.values()) yield session.conn;
   }
 
   /** Connections open or being dialed (for the client's global limit). */
@@ -470,6 +506,11 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.resumeSaver.markDirty(now);
   }
 
+  /** Save the resume record soon (totals and seeding time move without a state change). */
+  saveSoon(): void {
+    this.markDirty();
+  }
+
   /** Save the resume record now (after any save in progress). */
   flushResume(): Promise<void> {
     return this.resumeSaver.flush();
@@ -483,6 +524,8 @@ export class Torrent extends Emitter<TorrentEvents> {
       bitfield: pieces && pieces.picker && !pieces.checking ? pieces.have.toBytes() : undefined,
       filePriorities: pieces?.filePriorities ?? [],
       paused: this.userPaused,
+      seedingMs: this.seedingTimer.elapsedMs(),
+      settings: this.ownSettings,
     });
   }
 

@@ -11,6 +11,7 @@ import type { QueueLimits } from '../policy/queue-policy.js';
 import type { SeedGoalAction, SeedGoals } from '../policy/seed-goals.js';
 import type { AltSpeedSchedule } from '../policy/alt-speed.js';
 import type { IpBlocklist } from '../policy/ip-blocklist.js';
+import type { TorrentSettings } from './torrent-settings.js';
 
 export type TorrentState =
   | 'metadata' // magnet: fetching the info dict from peers
@@ -77,6 +78,12 @@ export interface ClientOptions {
   altSpeed?: AltSpeedSchedule;
   /** Where session totals persist across restarts: on by default. */
   persistTotals?: boolean;
+  /**
+   * Count protocol overhead (handshakes, message headers, HAVEs, REQUESTs…) against the global
+   * limits, charged once a second (session/overhead-counter.ts). Off by default: the CLI's limits
+   * cap payload; the extension turns it on.
+   */
+  countOverhead?: boolean;
 }
 
 export type TorrentSource =
@@ -104,6 +111,8 @@ export interface AddTorrentOptions {
   forceStart?: boolean;
   /** BEP 16 super-seeding while we are the only seed: each peer is offered one piece at a time. */
   superSeed?: boolean;
+  /** Connected peers at most for this torrent (default: the client's per-torrent limit). */
+  maxConnections?: number;
 }
 
 export interface FileStats {
@@ -158,10 +167,12 @@ export interface TorrentStats {
   destination: string;
   addedAt: number; // ms since epoch
   completedAt?: number;
-  /** Time spent seeding (this session). */
+  /** Time spent seeding (all runs: kept in resume data). */
   seedingMs?: number;
   /** Place in the client's queue, 0 = top. */
   queuePosition?: number;
+  /** The torrent's own settings (limits, goals, super-seeding, connections, forced start). */
+  settings?: TorrentSettings;
   files: FileStats[];
   trackers: TrackerStats[];
 }

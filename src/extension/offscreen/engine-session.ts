@@ -11,9 +11,10 @@ import { ResumeStore } from '../../engine/storage/resume-store.js';
 import { errorMessage, TorrentError } from '../../engine/util/errors.js';
 import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
-import { isDashboardCommandType, type Command, type CommandResult, type DashboardCommand, type HostStatus, type PeerView, type RelayInfo } from '../messages.js';
+import { isDashboardCommandType, isTorrentControlCommandType, type Command, type CommandResult, type DashboardCommand, type DashboardData, type HostStatus, type PeerView, type RelayInfo, type TorrentControlCommand } from '../messages.js';
+import { AltSwitchMemory, controlData, runTorrentControlCommand } from './torrent-control.js';
 import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
-import { clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
+import { altSpeedChanged, clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
 import { runDashboardCommand } from './dashboard-commands.js';
 import type { DetailSource } from './dashboard-data.js';
@@ -26,6 +27,8 @@ import type { SwitchableNetwork } from './switchable-network.js';
 export const ENGINE_LIMITS = {
   /** Incoming peers reach us (through the relay) at the settings' port; any free one if it is taken. */
   listenHost: '0.0.0.0',
+  /** The global limits cap wire bytes, protocol overhead included (issue 7), not only payload. */
+  countOverhead: true,
   /** Client.close announces `stopped`; do not wait longer than this for a dead relay. */
   closeTimeoutMs: 6_000,
   /** After losing the relay, ask for it again after this long (doubling, up to the max). */
@@ -78,9 +81,12 @@ export class EngineSession {
   private transfer: TransferSettings | undefined;
   private transferKnown!: () => void;
   private readonly transferReady = new Promise<void>((resolve) => (this.transferKnown = resolve));
+  /** The turtle as the user last switched it, carried over Client and browser restarts. */
+  private readonly altSwitch: AltSwitchMemory;
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
+    this.altSwitch = new AltSwitchMemory(deps.platform.kv);
   }
 
   /** The service worker's word on the native host; (re)connects when the relay changed. */
@@ -131,6 +137,11 @@ export class EngineSession {
       client.setSeedGoals(o.seedGoals, o.seedGoalAction);
       client.setQueueLimits(o.queue);
       client.setMaxConnections(o.maxConnections);
+      if (altSpeedChanged(before, transfer)) {
+        const status = client.altSpeedStatus();
+        client.setAltSpeed(o.altSpeed);
+        if (status?.by === 'user') client.setAltSpeedManual(status.active);
+      }
     }
     if (!transferNeedsRestart(before, transfer)) return this.starting;
     return this.restartClient();
@@ -164,6 +175,13 @@ export class EngineSession {
     return stats ? { stats, bitfield: undefined } : undefined;
   }
 
+  /** The turtle's state and the session statistics (nothing while the engine is not running). */
+  controlData(): Pick<DashboardData, 'altSpeed' | 'statistics'> {
+    // A hand switch ends when the schedule changes: what is remembered follows.
+    if (this.client) this.altSwitch.rememberFrom(this.client);
+    return controlData(this.client);
+  }
+
   stats(): TorrentStats[] {
     const live = this.client ? this.client.list().map((t) => t.stats()) : [];
     const liveSet = new Set(live.map((t) => t.infoHash));
@@ -172,6 +190,16 @@ export class EngineSession {
 
   async run(command: Command): Promise<CommandResult> {
     try {
+      if (isTorrentControlCommandType(command.type)) {
+        return runTorrentControlCommand(command as TorrentControlCommand, {
+          client: () => {
+            if (this.client) return this.client;
+            throw new TorrentError('usage', this.offlineReason());
+          },
+          changed: () => this.deps.changed(),
+          altSwitched: (on) => this.altSwitch.remember(on),
+        });
+      }
       if (isDashboardCommandType(command.type)) {
         return await runDashboardCommand(command as DashboardCommand, {
           http: this.deps.platform.http,
@@ -275,6 +303,8 @@ export class EngineSession {
       return;
     }
     this.relayRetryMs = ENGINE_LIMITS.relayRetryMs;
+    const altSwitch = await this.altSwitch.current();
+    if (altSwitch !== undefined) client.setAltSpeedManual(altSwitch);
     this.client = client;
     client.on('added', (torrent) => this.watch(torrent));
     // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
@@ -347,6 +377,7 @@ export class EngineSession {
   private async stopClient(options: { keepRelay?: boolean } = {}): Promise<void> {
     const client = this.client;
     this.client = null;
+    if (client) this.altSwitch.rememberFrom(client);
     if (options.keepRelay && this.relay) {
       await client?.close();
       this.deps.changed();
@@ -387,7 +418,7 @@ export class EngineSession {
 }
 
 async function createClient(platform: BrowserPlatform, settings: NetworkSettings, transfer: TransferSettings): Promise<Client> {
-  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
+  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, countOverhead: ENGINE_LIMITS.countOverhead, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
   try {
     return await Client.create(options);
   } catch (error) {

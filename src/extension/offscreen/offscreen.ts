@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         const source = engine?.detail(hex, torrents);
         if (source) details[hex] = torrentDetail(source, history, performance.now(), Date.now());
       }
-      return { totals: totalsOf(torrents), ...(watchedPeers.length > 0 ? { details } : {}) };
+      return { totals: totalsOf(torrents), ...(watchedPeers.length > 0 ? { details } : {}), ...(engine?.controlData() ?? {}) };
     },
   );
   engine = new EngineSession({

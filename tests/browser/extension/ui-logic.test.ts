@@ -3,6 +3,7 @@
 // the add field's first checks, the ETA text, and that every text key the pages use exists in
 // _locales/en/messages.json.
 import { describe, expect, it } from 'vitest';
+import { parseTorrentSettingsInput } from '../../../src/extension/torrent-settings-input.js';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -92,7 +93,8 @@ describe('preferences validation', () => {
 
   it('becomes engine options in bytes/s; only the peer cap needs a new Client', () => {
     const prefs = { ...DEFAULT_PREFERENCES, downloadLimitKiB: 100, uploadLimitKiB: 3 };
-    expect(clientTransferOptions(transferOf(prefs))).toEqual({
+    const { altSpeed, ...options } = clientTransferOptions(transferOf(prefs));
+    expect(options).toEqual({
       downloadLimit: 102_400,
       uploadLimit: 3072,
       maxPeersPerTorrent: 50,
@@ -101,8 +103,40 @@ describe('preferences validation', () => {
       queue: { maxActiveDownloads: 3, maxActiveSeeds: 5 },
       maxConnections: 200,
     });
+    // The turtle's limits (50 KiB/s each by default), no schedule: only the dashboard's switch.
+    expect(altSpeed.settings).toEqual({ download: 51_200, upload: 51_200 });
+    expect(altSpeed.status()).toMatchObject({ active: false, hasSchedule: false });
     expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), transferOf(prefs))).toBe(false);
     expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), { ...transferOf(prefs), maxPeersPerTorrent: 80 })).toBe(true);
+  });
+
+  it('alternative speeds: limits and a schedule checked with a message, applied without a new Client', () => {
+    const checked = validatePreferences({ altDownloadLimitKiB: '20', altUploadLimitKiB: 5, altSchedule: '  Mon-Fri   08:00-18:00 ' });
+    expect(checked).toEqual({ ok: true, preferences: { ...DEFAULT_PREFERENCES, altDownloadLimitKiB: 20, altUploadLimitKiB: 5, altSchedule: 'mon-fri 08:00-18:00' } });
+    const prefs = (checked as { preferences: typeof DEFAULT_PREFERENCES }).preferences;
+    expect(clientTransferOptions(transferOf(prefs)).altSpeed.settings).toEqual({ download: 20_480, upload: 5_120, days: 0b0111110, beginMinute: 480, endMinute: 1080 });
+    expect(transferNeedsRestart(transferOf(DEFAULT_PREFERENCES), transferOf(prefs))).toBe(false);
+    expect(validatePreferences({ altSchedule: '' })).toEqual({ ok: true, preferences: DEFAULT_PREFERENCES });
+    const bad = validatePreferences({ altSchedule: 'someday 25:00-26:00', altUploadLimitKiB: -1 });
+    expect(bad.ok).toBe(false);
+    const errors = (bad as { errors: Record<string, string> }).errors;
+    expect(errors.altSchedule).toMatch(/^Unknown day "someday"/);
+    expect(errors.altUploadLimitKiB).toMatch(/alternative upload limit/);
+    expect(readStoredPreferences({ altSchedule: 'nonsense', altDownloadLimitKiB: 7 })).toEqual({ ...DEFAULT_PREFERENCES, altDownloadLimitKiB: 7 });
+  });
+
+  it("a torrent's own settings as typed become the engine's change, or errors per field", () => {
+    expect(parseTorrentSettingsInput({ downloadLimitKiB: '100', uploadLimitKiB: 0, useGlobalGoals: false, seedRatio: '1.5', seedTimeMinutes: '', superSeed: true, maxConnections: '12' })).toEqual({
+      ok: true,
+      change: { downloadLimit: 102_400, uploadLimit: 0, seedGoals: { ratio: 1.5 }, superSeed: true, maxConnections: 12 },
+    });
+    expect(parseTorrentSettingsInput({ useGlobalGoals: true, maxConnections: '' })).toEqual({ ok: true, change: { seedGoals: null, maxConnections: null } });
+    const bad = parseTorrentSettingsInput({ downloadLimitKiB: 'fast', useGlobalGoals: false, seedRatio: '1.555', seedTimeMinutes: '-3', superSeed: 'yes', maxConnections: '0' });
+    expect(bad.ok).toBe(false);
+    expect(Object.keys((bad as { errors: object }).errors).sort()).toEqual(['downloadLimitKiB', 'maxConnections', 'seedRatio', 'seedTimeMinutes', 'superSeed']);
+    expect(parseTorrentSettingsInput({ seedRatio: '2' })).toMatchObject({ ok: false, errors: { useGlobalGoals: expect.any(String) } });
+    expect(parseTorrentSettingsInput({ __proto__: 1, evil: 2 } as unknown as object)).toMatchObject({ ok: false });
+    expect(parseTorrentSettingsInput([1])).toMatchObject({ ok: false });
   });
 
   it('seeding goals in milliseconds, 0 active torrents as no limit; none of them needs a new Client', () => {

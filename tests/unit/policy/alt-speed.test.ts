@@ -12,6 +12,21 @@ function schedule(text: string, at: LocalTime) {
 }
 
 describe('alternative speed schedule', () => {
+  it('says who turned it on: the schedule, or the user until the schedule next changes', () => {
+    const { s, now } = schedule('mon-fri 08:00-18:00', { day: MON, minute: 7 * 60 });
+    expect(s.status()).toEqual({ active: false, by: 'schedule', scheduled: false, hasSchedule: true, download: 100, upload: 50 });
+    s.setManual(true);
+    expect(s.status()).toEqual({ active: true, by: 'user', scheduled: false, hasSchedule: true, download: 100, upload: 50 });
+    now.minute = 9 * 60; // the window opens: the schedule takes over
+    expect(s.status()).toEqual({ active: true, by: 'schedule', scheduled: true, hasSchedule: true, download: 100, upload: 50 });
+    s.setManual(false);
+    expect(s.status()).toEqual({ active: false, by: 'user', scheduled: true, hasSchedule: true, download: 100, upload: 50 });
+    const handOnly = new AltSpeedSchedule({ download: 1, upload: 1 }, () => now);
+    expect(handOnly.status()).toEqual({ active: false, by: 'schedule', scheduled: false, hasSchedule: false, download: 1, upload: 1 });
+    handOnly.setManual(true);
+    expect(handOnly.status()).toMatchObject({ active: true, by: 'user' });
+  });
+
   it('applies inside the window on the chosen days only', () => {
     const { s, now } = schedule('mon-fri 08:00-18:00', { day: MON, minute: 8 * 60 });
     expect(s.isActive()).toBe(true);
