@@ -116,6 +116,9 @@ function Dashboard() {
         <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
           {t('dash_addTorrent')}
         </button>
+        <a class="button-link" href={chrome.runtime.getURL('extension-ui/create.html')} target="_blank" rel="noopener">
+          {t('create_open')}
+        </a>
       </header>
       <HostBanner host={snapshot.host} />
       <AddForm send={send} />

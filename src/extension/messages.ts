@@ -46,6 +46,7 @@ export type Command =
   /** This page shows the peers of this torrent (null: none); the snapshot then carries them. */
   | { type: 'watchPeers'; infoHash: string | null }
   | DashboardCommand
+  | CreateCommand
   // --- popup + options + interception (preferences-control.ts) ---
   /** Options page: some preferences as typed; validated and stored by the service worker. */
   | { type: 'setPreferences'; input: Record<string, unknown> };
@@ -162,7 +163,7 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type);
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type) || type === 'seedCreated';
 }
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
@@ -254,3 +255,12 @@ export interface DashboardData {
   /** By infohash, for the watched torrents only. */
   details?: Record<string, TorrentDetail>;
 }
+
+// --- create torrent page ---------------------------------------------------------------------
+
+/**
+ * The "Create torrent" page hashed files into the staging folder `staging`
+ * (src/extension/create/staging.ts) while copying them: the engine moves them into the torrent's
+ * storage and seeds at once, the data vouched for by that hashing (no second read).
+ */
+export type CreateCommand = { type: 'seedCreated'; torrent: string; staging: string };
