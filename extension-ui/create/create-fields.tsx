@@ -53,7 +53,7 @@ export function FilesField(props: {
           id="create-folder"
           type="file"
           // @ts-expect-error not in preact's typings: picks a folder, each file with its webkitRelativePath
-          webkitdirectory=""
+          webkitdirectory
           disabled={props.disabled}
           aria-invalid={invalid}
           onChange={(e) => props.onPick(props.fromInput((e.currentTarget as HTMLInputElement).files))}
