@@ -7,7 +7,8 @@
  * to Downloads again.
  */
 import { parseTorrent } from '../../engine/metainfo/index.js';
-import type { ResumeStore } from '../../engine/storage/resume-store.js';
+import type { TorrentMeta } from '../../engine/metainfo/types.js';
+import type { ResumeRecord, ResumeStore } from '../../engine/storage/resume-store.js';
 import type { CommandResult, CreateCommand } from '../messages.js';
 import { adoptStaged, checkStagingId, removeStaging } from '../create/staging.js';
 import type { SavedTorrents } from './saved-torrents.js';
@@ -44,11 +45,17 @@ export async function seedCreated(command: CreateCommand, deps: CreatedDeps): Pr
     await removeStaging(staging).catch(() => undefined);
     throw error;
   }
-  const now = Date.now();
   await deps.resume.saveInfo(hex, meta.infoBytes);
-  await deps.resume.save({
-    infoHash: hex,
-    destination: deps.destinationOf(hex),
+  await deps.resume.save(completeRecord(meta, deps.destinationOf(hex), Date.now()));
+  await deps.saved.markDelivered(hex);
+  return deps.add();
+}
+
+/** A resume record vouching for every piece: the engine trusts it once the files have their full lengths. */
+export function completeRecord(meta: TorrentMeta, destination: string, now: number): ResumeRecord {
+  return {
+    infoHash: meta.infoHashHex,
+    destination,
     bitfield: fullBitfield(meta.pieceCount),
     filePriorities: [],
     uploaded: 0,
@@ -58,9 +65,7 @@ export async function seedCreated(command: CreateCommand, deps: CreatedDeps): Pr
     paused: false,
     name: meta.name,
     trackers: [],
-  });
-  await deps.saved.markDelivered(hex);
-  return deps.add();
+  };
 }
 
 /** Every piece set (BEP 3 layout: high bit first, spare bits of the last byte clear). */
