@@ -24,8 +24,11 @@ import { waitForRow } from './harness/popup.js';
 
 const run = promisify(execFile);
 const SHOTS = process.env.TORRENTEDGE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'tests', '.tmp', 'screenshots');
-/** Big enough that the progress bar is seen between 0 and 100. */
-const BIG_FILE = 24 * 1024 * 1024 + 12_345;
+/**
+ * Big enough that the progress bar is seen between 0 and 100. TORRENTEDGE_CREATE_BIG_MB makes it
+ * larger to measure the hash-and-copy rate (printed).
+ */
+const BIG_FILE = Number(process.env.TORRENTEDGE_CREATE_BIG_MB ?? 24) * 1024 * 1024 + 12_345;
 
 let ws: Workspace;
 let tracker: Tracker;
@@ -105,7 +108,7 @@ describe('extension: create a torrent and seed it at once', () => {
 
     await upload(page, '#create-folder', folder);
     await page.waitForSelector('#create-summary', { timeout: 10_000 });
-    expect(await page.$eval('#create-summary', (el) => el.textContent)).toBe(`${MULTI_FILE_LAYOUT.length + 1} files, 27 MiB in all`);
+    expect(await page.$eval('#create-summary', (el) => el.textContent)).toMatch(new RegExp(`^${MULTI_FILE_LAYOUT.length + 1} files, [0-9.]+ [MG]iB in all$`));
     expect(await page.$eval('#create-name', (el) => (el as HTMLInputElement).value)).toBe('Holiday photos');
     await setText(page, '#create-trackers', tracker.httpUrl);
     await page.select('#create-piece-size', String(64 * 1024));
@@ -115,8 +118,12 @@ describe('extension: create a torrent and seed it at once', () => {
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
 
     await watchProgress(page);
+    const started = Date.now();
     await page.click('#create-start');
-    await page.waitForSelector('#create-infohash', { timeout: 120_000 });
+    await page.waitForSelector('#create-infohash', { timeout: 600_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const total = MULTI_FILE_LAYOUT.reduce((sum, f) => sum + f.size, BIG_FILE);
+    console.log(`create: ${(total / 1e6).toFixed(1)} MB hashed and copied into OPFS, handed to the engine in ${seconds.toFixed(2)} s (${(total / 1e6 / seconds).toFixed(1)} MB/s)`);
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
     expect(seen[seen.length - 1]).toBe(100);
     expect(seen.some((v) => v > 0 && v < 100), `progress values seen: ${seen.join(', ')}`).toBe(true);
@@ -160,7 +167,26 @@ describe('extension: create a torrent and seed it at once', () => {
     })).toEqual([]);
     await page.close();
     expect(browser.pageErrors).toEqual([]);
-  }, 300_000);
+  }, 900_000);
+
+  it('keyboard: Tab reaches every control in order, with a visible focus ring', async () => {
+    const page = await openCreatePage();
+    const order: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const style = el ? getComputedStyle(el) : null;
+        return { id: el?.id ?? '', outline: style ? `${style.outlineStyle} ${style.outlineWidth}` : '' };
+      });
+      if (focused.id.startsWith('create-')) {
+        order.push(focused.id);
+        expect(focused.outline, `focus ring on ${focused.id}`).toBe('solid 3px');
+      }
+    }
+    expect(order.slice(0, 8)).toEqual(['create-files', 'create-folder', 'create-name', 'create-trackers', 'create-webseeds', 'create-piece-size', 'create-private', 'create-start']);
+    await page.close();
+  }, 60_000);
 
   it('bad input is refused at the field: no files, only empty files, an invalid tracker or web seed URL', async () => {
     const page = await openCreatePage();
