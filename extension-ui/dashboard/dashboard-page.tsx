@@ -116,9 +116,9 @@ function Dashboard() {
         <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
           {t('dash_addTorrent')}
         </button>
-        <a class="button-link" href={chrome.runtime.getURL('extension-ui/create.html')} target="_blank" rel="noopener">
+        <button type="button" class="secondary" onClick={() => void chrome.tabs.create({ url: chrome.runtime.getURL('extension-ui/create.html') })}>
           {t('create_open')}
-        </a>
+        </button>
       </header>
       <HostBanner host={snapshot.host} />
       <AddForm send={send} />
