@@ -169,6 +169,20 @@ describe('extension: create a torrent and seed it at once', () => {
     expect(browser.pageErrors).toEqual([]);
   }, 900_000);
 
+  it('the popup and the dashboard open the page', async () => {
+    for (const from of ['extension-ui/popup.html', 'extension-ui/dashboard.html']) {
+      const page = await browser.openPage(from);
+      const opened = browser.browser.waitForTarget((t) => t.url().endsWith('/extension-ui/create.html'), { timeout: 10_000 });
+      await (await page.waitForSelector('::-p-text(Create torrent)', { timeout: 10_000 }))!.click();
+      const target = await opened;
+      const created = (await target.page())!;
+      await created.waitForSelector('#create-folder', { timeout: 10_000 });
+      expect(await created.title()).toBe('Create torrent – TorrentEdge');
+      await created.close();
+      await page.close();
+    }
+  }, 60_000);
+
   it('keyboard: Tab reaches every control in order, with a visible focus ring', async () => {
     const page = await openCreatePage();
     const order: string[] = [];
