@@ -198,14 +198,10 @@ export class EngineSession {
         case 'getSnapshot':
           this.deps.changed();
           return { ok: true };
-        case 'seedCreated':
-          return await seedCreated(command, {
-            resume: this.resume,
-            saved: this.deps.saved,
-            known: async (hex) => !!this.client?.get(hex) || !!(await this.deps.saved.load(hex)),
-            destinationOf,
-            add: () => this.add({ kind: 'torrent', base64: command.torrent }),
-          });
+        case 'seedCreated': {
+          const known = async (hex: string): Promise<boolean> => !!this.client?.get(hex) || !!(await this.deps.saved.load(hex));
+          return await seedCreated(command, { resume: this.resume, saved: this.deps.saved, known, destinationOf, add: () => this.add({ kind: 'torrent', base64: command.torrent }) });
+        }
         case 'deliveryFolderChanged':
           this.deps.deliveries.retryAll();
           this.reconsiderDeliveries();

@@ -183,6 +183,28 @@ describe('extension: create a torrent and seed it at once', () => {
     }
   }, 60_000);
 
+  it('a folder dropped on the page (as from a file manager) gives the CLI\'s infohash too', async () => {
+    const folder = await makeMultiFile(await ws.dir('dropped'), 'Dropped folder', MULTI_FILE_LAYOUT);
+    const page = await openCreatePage();
+    const box = (await (await page.$('.create-drop'))!.boundingBox())!;
+    const cdp = await page.createCDPSession();
+    const data = { items: [], files: [folder], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+      await cdp.send('Input.dispatchDragEvent', { type, x: box.x + box.width / 2, y: box.y + box.height / 2, data });
+    }
+    await cdp.detach();
+    await page.waitForSelector('#create-summary', { timeout: 10_000 });
+    expect(await page.$eval('#create-name', (el) => (el as HTMLInputElement).value)).toBe('Dropped folder');
+    const paths = await page.$$eval('.create-file-path', (els) => els.map((el) => el.textContent).sort());
+    expect(paths).toEqual(MULTI_FILE_LAYOUT.map((f) => `Dropped folder/${f.path}`).sort());
+    await page.click('#create-start');
+    await page.waitForSelector('#create-infohash', { timeout: 120_000 });
+    const cliTorrent = join(ws.root, 'dropped.torrent');
+    await run(process.execPath, [CLI, 'create', folder, '-o', cliTorrent], { timeout: 60_000 });
+    expect(await page.$eval('#create-infohash', (el) => el.textContent)).toBe(await cliInfoHash(cliTorrent));
+    await page.close();
+  }, 120_000);
+
   it('keyboard: Tab reaches every control in order, with a visible focus ring', async () => {
     const page = await openCreatePage();
     const order: string[] = [];
