@@ -43,11 +43,11 @@ export function FilesField(props: {
   const total = props.picked.reduce((sum, f) => sum + f.length, 0);
   const invalid = props.error ? 'true' : 'false';
   return (
-    <fieldset class="create-files" aria-describedby="create-files-error">
+    <fieldset class="create-files">
       <legend>{t('create_filesLegend')}</legend>
       <div class="create-pickers">
         <label for="create-files">{t('create_chooseFiles')}</label>
-        <input id="create-files" type="file" multiple disabled={props.disabled} aria-invalid={invalid} onChange={(e) => props.onPick(props.fromInput((e.currentTarget as HTMLInputElement).files))} />
+        <input id="create-files" type="file" multiple disabled={props.disabled} aria-invalid={invalid} aria-describedby="create-files-error" onChange={(e) => props.onPick(props.fromInput((e.currentTarget as HTMLInputElement).files))} />
         <label for="create-folder">{t('create_chooseFolder')}</label>
         <input
           id="create-folder"
@@ -56,6 +56,7 @@ export function FilesField(props: {
           webkitdirectory
           disabled={props.disabled}
           aria-invalid={invalid}
+          aria-describedby="create-files-error"
           onChange={(e) => props.onPick(props.fromInput((e.currentTarget as HTMLInputElement).files))}
         />
       </div>

@@ -62,10 +62,13 @@ export function startCreateJob(
       });
     }
   };
-  // The lock is held from before the first byte is staged until the engine answered.
-  void navigator.locks.request(lockName(staging), () => held);
+  // The lock is held from before the first byte is staged until the engine answered, so no other
+  // page's sweep (staging.ts) takes the folder meanwhile.
   const start: PageToCreateWorker = { type: 'start', staging, plan, files, createdBy, creationDate: Math.floor(Date.now() / 1000) };
-  worker.postMessage(start);
+  void navigator.locks.request(lockName(staging), () => {
+    if (!finished) worker.postMessage(start);
+    return held;
+  });
   return {
     cancel() {
       if (!finished) worker.postMessage({ type: 'cancel' } satisfies PageToCreateWorker);

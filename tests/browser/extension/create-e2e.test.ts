@@ -21,6 +21,7 @@ import { ROOT, ensureBuilt } from './harness/build.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until } from './harness/files.js';
 import { waitForRow } from './harness/popup.js';
+import { worstContrast } from './harness/contrast.js';
 
 const run = promisify(execFile);
 const SHOTS = process.env.TORRENTEDGE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : join(ROOT, 'tests', '.tmp', 'screenshots');
@@ -150,8 +151,12 @@ describe('extension: create a torrent and seed it at once', () => {
     // Seeding at once, the data vouched for by the hashing (no recheck needed).
     await waitForRow(page, (r) => r.infoHash === expected && r.state === 'seeding', 30_000, 'the created torrent to seed');
     await page.screenshot({ path: join(SHOTS, 'create-done-light.png'), fullPage: true });
+    const light = await worstContrast(page);
+    expect(light.ratio, `light: ${light.what}`).toBeGreaterThanOrEqual(4.5);
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
     await page.screenshot({ path: join(SHOTS, 'create-done-dark.png'), fullPage: true });
+    const dark = await worstContrast(page);
+    expect(dark.ratio, `dark: ${dark.what}`).toBeGreaterThanOrEqual(4.5);
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
 
     const leechDir = await ws.dir('leech');
