@@ -8,7 +8,7 @@
 // tests/.tmp/screenshots, or docs/screenshots with TORRENTEDGE_SCREENSHOTS=1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ElementHandle, Page } from 'puppeteer';
@@ -261,6 +261,36 @@ describe('extension: create a torrent and seed it at once', () => {
     expect(await page.$eval('#create-files', (el) => el.getAttribute('aria-invalid'))).toBe('false');
     expect(await page.$eval('#create-status', (el) => el.textContent)).toBe('Nothing was created: correct the fields marked above.');
     expect(await page.$('#create-progress')).toBeNull();
+    await page.close();
+  }, 60_000);
+
+  it('seedCreated refuses a staging folder that is not ours or is gone, with a clear message', async () => {
+    const file = await makeSingleFile(await ws.dir('orphan'), 'orphan.bin', 40_000);
+    const torrentPath = join(ws.root, 'orphan.torrent');
+    await run(process.execPath, [CLI, 'create', file, '-o', torrentPath], { timeout: 30_000 });
+    const base64 = (await readFile(torrentPath)).toString('base64');
+    const page = await openCreatePage();
+    const ask = (staging: string) =>
+      page.evaluate(
+        (torrent: string, id: string) =>
+          new Promise<unknown>((resolve) => {
+            const port = chrome.runtime.connect({ name: 'ui' });
+            port.onMessage.addListener((event: { type: string; id?: number; result?: unknown }) => {
+              if (event.type === 'result' && event.id === 1) {
+                port.disconnect();
+                resolve(event.result);
+              }
+            });
+            port.postMessage({ type: 'command', id: 1, command: { type: 'seedCreated', torrent, staging: id } });
+          }),
+        base64,
+        staging,
+      );
+    expect(await ask('../torrents')).toEqual({ ok: false, error: 'The created torrent\'s files were not found (bad staging id).' });
+    expect(await ask('0123456789abcdef0123456789abcdef')).toEqual({
+      ok: false,
+      error: 'The created torrent\'s files are gone (was the page closed while hashing?). Create it again.',
+    });
     await page.close();
   }, 60_000);
 
