@@ -22,6 +22,8 @@ export default defineConfig({
         options: 'extension-ui/options.html',
         // The magnet: protocol handler's page (interception).
         add: 'extension-ui/add.html',
+        // "Create torrent" (opened from the popup and the dashboard).
+        create: 'extension-ui/create.html',
       },
     },
   },

@@ -125,6 +125,9 @@ function Dashboard() {
         <button type="button" onClick={() => setAdding({ open: true, initial: null })}>
           {t('dash_addTorrent')}
         </button>
+        <button type="button" class="secondary" onClick={() => void chrome.tabs.create({ url: chrome.runtime.getURL('extension-ui/create.html') })}>
+          {t('create_open')}
+        </button>
       </header>
       <HostBanner host={snapshot.host} />
       {showStats && (

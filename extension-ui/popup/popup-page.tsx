@@ -17,6 +17,9 @@ function Popup() {
         <h1>TorrentEdge</h1>
         <div class="head-actions">
           <SidePanelButton />
+          <button type="button" class="secondary" onClick={() => void chrome.tabs.create({ url: chrome.runtime.getURL('extension-ui/create.html') })}>
+            {t('create_open')}
+          </button>
           <button type="button" class="secondary" onClick={() => void chrome.runtime.openOptionsPage()}>
             {t('popup_options')}
           </button>

@@ -50,6 +50,7 @@ export type Command =
   | { type: 'watchPeers'; infoHash: string | null }
   | DashboardCommand
   | TorrentControlCommand
+  | CreateCommand
   // --- popup + options + interception (preferences-control.ts) ---
   /** Options page: some preferences as typed; validated and stored by the service worker. */
   | { type: 'setPreferences'; input: Record<string, unknown> };
@@ -166,7 +167,7 @@ export type OffscreenToWorker =
 export function isCommand(value: unknown): value is Command {
   if (!value || typeof value !== 'object') return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type) || isTorrentControlCommandType(type);
+  return type === 'add' || type === 'pause' || type === 'resume' || type === 'remove' || type === 'getSnapshot' || type === 'deliveryFolderChanged' || isNetworkCommandType(type) || isDashboardCommandType(type) || isTorrentControlCommandType(type) || type === 'seedCreated';
 }
 
 /** Commands of the network settings and the peers view (handled by the service worker). */
@@ -289,3 +290,12 @@ export type { SessionStatistics } from '../engine/session/session-totals.js';
 
 /** What the turtle button shows: the engine's status, with the limits it applies (bytes/s). */
 export type AltSpeedView = AltSpeedStatus;
+
+// --- create torrent page ---------------------------------------------------------------------
+
+/**
+ * The "Create torrent" page hashed files into the staging folder `staging`
+ * (src/extension/create/staging.ts) while copying them: the engine moves them into the torrent's
+ * storage and seeds at once, the data vouched for by that hashing (no second read).
+ */
+export type CreateCommand = { type: 'seedCreated'; torrent: string; staging: string };

@@ -17,6 +17,7 @@ import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../set
 import { altSpeedChanged, clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
 import { runDashboardCommand } from './dashboard-commands.js';
+import { seedCreated } from './created-torrent.js';
 import type { DetailSource } from './dashboard-data.js';
 import type { Deliveries } from './deliveries.js';
 import { listSaved, savedStats } from './saved-list.js';
@@ -225,6 +226,10 @@ export class EngineSession {
         case 'getSnapshot':
           this.deps.changed();
           return { ok: true };
+        case 'seedCreated': {
+          const known = async (hex: string): Promise<boolean> => !!this.client?.get(hex) || !!(await this.deps.saved.load(hex));
+          return await seedCreated(command, { resume: this.resume, saved: this.deps.saved, known, destinationOf, add: () => this.add({ kind: 'torrent', base64: command.torrent }) });
+        }
         case 'deliveryFolderChanged':
           this.deps.deliveries.retryAll();
           this.reconsiderDeliveries();
