@@ -149,7 +149,10 @@ async function translate<T>(promise: Promise<T>): Promise<T> {
     return await promise;
   } catch (error) {
     if (error instanceof StorageError) {
-      if (error.kind === 'no-space') throw new TorrentError('no-space', `disk full: ${error.message}`);
+      if (error.kind === 'no-space') {
+        // Adapters may already say so (Node: "disk full: cannot write …"): say it once.
+        throw new TorrentError('no-space', /^disk full\b/i.test(error.message) ? error.message : `disk full: ${error.message}`);
+      }
       throw new TorrentError('storage', error.message);
     }
     throw error;
