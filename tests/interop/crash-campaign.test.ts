@@ -30,7 +30,7 @@ const SEED = env('SEED', Date.now() % 1_000_000);
  * arriving, being hashed, written, the resume record saved).
  */
 const EARLY_KILL_MS = env('EARLY_MS', 1_500);
-const TRANSFER_KILL_MS = env('TRANSFER_MS', 2_000);
+const TRANSFER_KILL_MS = env('TRANSFER_MS', 1_500); // 20 × 1.5 s at 2 MiB/s < 64 MiB: the kills always land before the end
 const PIECE_LOG2 = 16;
 
 let ws: Workspace;
