@@ -124,7 +124,7 @@ describe('hostile paths in OPFS', () => {
 
     // Delivery to Downloads: every file arrives under the name download-names.ts gives it (Chromium
     // refuses some the engine keeps), with its bytes, and nothing lands outside the downloads folder.
-    const settled = (): Promise<string[][]> => popup.evaluate(() => new Promise((done) => chrome.downloads.search({}, (items) => done(items.map((i) => [i.filename, i.state, i.error ?? ''])))));
+    const settled = (): Promise<string[][]> => popup.evaluate(() => new Promise<string[][]>((done) => chrome.downloads.search({}, (items) => done(items.map((i) => [i.filename, i.state, i.error ?? ''])))));
     await until(async () => {
       const items = await settled();
       return items.length === expected.length && items.every((i) => i[1] === 'complete');
