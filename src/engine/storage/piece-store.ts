@@ -149,7 +149,10 @@ async function translate<T>(promise: Promise<T>): Promise<T> {
     return await promise;
   } catch (error) {
     if (error instanceof StorageError) {
-      if (error.kind === 'no-space') throw new TorrentError('no-space', `disk full: ${error.message}`);
+      if (error.kind === 'no-space') {
+        // Adapters may already say so (Node: "disk full: …", OPFS: "browser storage is full: …"): say it once.
+        throw new TorrentError('no-space', /\bfull\b/i.test(error.message) ? error.message : `disk full: ${error.message}`);
+      }
       throw new TorrentError('storage', error.message);
     }
     throw error;

@@ -13,6 +13,7 @@
 import type { Torrent } from '../../engine/session/torrent.js';
 import type { TorrentStats } from '../../engine/session/types.js';
 import { errorMessage } from '../../engine/util/errors.js';
+import { downloadPath } from '../download-names.js';
 import { folderPermission, loadDeliverySetting, type DeliverySetting } from '../delivery-folder.js';
 import type { DeliveryFile, DeliveryStatus, OffscreenToWorker, TorrentRow } from '../messages.js';
 import { copyIntoFolder, FolderCopyError } from './folder-copy.js';
@@ -111,9 +112,12 @@ export class Deliveries {
     try {
       const list: DeliveryFile[] = [];
       for (const file of files) {
-        const url = URL.createObjectURL(await this.deps.getFile(torrent.destination, file.path));
+        // Typed as bytes: a File's type comes from its name (win.ini: text/plain), and Chromium
+        // then "fixes" the extension to match (win.txt).
+        const url = URL.createObjectURL(new Blob([await this.deps.getFile(torrent.destination, file.path)], { type: 'application/octet-stream' }));
         urls.push(url);
-        list.push({ url, filename: file.path });
+        // Chromium refuses some names the engine keeps (leading dots, ~, device names): one refused file fails the lot.
+        list.push({ url, filename: downloadPath(file.path) });
       }
       const deliveryId = this.nextId++;
       if (!this.deps.send({ type: 'deliver', deliveryId, infoHash: hex, files: list })) throw new Error('the service worker is not connected');

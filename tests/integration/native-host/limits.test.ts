@@ -106,6 +106,56 @@ describe('relay limits', () => {
     expect(await raw.next(Op.CLOSE, 3)).toMatchObject({ message: expect.stringMatching(/connect rate limit/) });
   });
 
+  it('the connect rate refills: after 1/rate s one more connect passes; refused ones open no socket', async () => {
+    let accepted = 0;
+    const counter = createServer((s) => { accepted++; s.on('error', () => undefined).resume(); });
+    await new Promise<void>((done) => counter.listen(0, '127.0.0.1', done));
+    try {
+      const port = (counter.address() as AddressInfo).port;
+      const connect = (stream: number): Frame => ({ op: Op.TCP_CONNECT, stream, host: '127.0.0.1', port, timeoutMs: 5_000 });
+      const raw = await client({ connectBurst: 3, connectsPerSecond: 2 });
+      for (const id of [1, 2, 3, 4, 5]) raw.send(connect(id));
+      for (const id of [1, 2, 3]) await raw.next(Op.CONNECTED, id);
+      for (const id of [4, 5]) expect(await raw.next(Op.CLOSE, id)).toMatchObject({ message: expect.stringMatching(/connect rate limit/) });
+      await new Promise((r) => setTimeout(r, 600)); // one token at 2/s
+      raw.send(connect(6));
+      raw.send(connect(7));
+      await raw.next(Op.CONNECTED, 6);
+      expect(await raw.next(Op.CLOSE, 7)).toMatchObject({ message: expect.stringMatching(/connect rate limit/) });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(accepted, 'TCP connections the peer saw: the refused connects never dialed').toBe(4);
+    } finally {
+      counter.close();
+    }
+  });
+
+  it('the connect rate is per relay connection, and maxConnections bounds the connections', async () => {
+    const server = await RelayServer.start({ secret: SECRET, log, allowedOrigins: [EXTENSION_ORIGIN], limits: relayLimits({ connectBurst: 1, connectsPerSecond: 0.001, maxConnections: 2 }) });
+    servers.push(server);
+    const open = async (): Promise<{ ws: WebSocket; ok: boolean }> => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}`, relayProtocols(SECRET), { origin: EXTENSION_ORIGIN });
+      const ok = await new Promise<boolean>((done) => {
+        ws.once('open', () => done(true));
+        ws.once('error', () => done(false));
+        ws.once('unexpected-response', () => done(false));
+      });
+      return { ws, ok };
+    };
+    const clients: RawClient[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { ws, ok } = await open();
+      expect(ok).toBe(true);
+      const raw = new RawClient(ws);
+      raw.send({ op: Op.HELLO, version: RELAY_PROTOCOL_VERSION, window: 1 << 20 });
+      await raw.next(Op.HELLO_OK);
+      clients.push(raw);
+    }
+    for (const raw of clients) raw.send(connectFrame(1));
+    for (const raw of clients) await raw.next(Op.CONNECTED, 1);
+    const third = await open();
+    expect(third.ok, 'a third relay connection (past maxConnections) is refused at the handshake (503)').toBe(false);
+  });
+
   it('a closed stream frees its slot', async () => {
     const raw = await client({ maxStreams: 1 });
     raw.send(connectFrame(1));
