@@ -1,6 +1,8 @@
 import { TorrentError } from '../util/errors.js';
 import type { Random } from '../util/random.js';
 import { Bitfield } from './bitfield.js';
+import { Endgame } from './endgame.js';
+import { InterestScan } from './interest-scan.js';
 import { FreshPieces, MAX_PRIORITY } from './fresh-pieces.js';
 import { PieceDownload } from './piece-download.js';
 import { PieceGeometry, type BlockRef } from './piece-geometry.js';
@@ -70,7 +72,7 @@ export class PiecePicker {
   private readonly pieceCount: number;
   private readonly random: Random;
   private readonly randomFirstPieces: number;
-  private readonly endgameMaxHolders: number;
+  private readonly endgame: Endgame;
   private readonly have: Bitfield;
   /** Wanted (priority > 0) and not verified: what makes a peer interesting. */
   private readonly needed: Bitfield;
@@ -86,8 +88,7 @@ export class PiecePicker {
   /** Peers whose last scan found no new piece they have; woken when that may change. */
   private readonly exhausted = new Set<PeerState>();
   private sequential = false;
-  /** isInteresting's memory: per bitfield, the byte of its last wanted piece. */
-  private readonly lastHit = new WeakMap<Bitfield, number>();
+  private readonly interestScan = new InterestScan();
   private wanted = 0;
 
   constructor(options: PickerOptions) {
@@ -100,7 +101,7 @@ export class PiecePicker {
     this.pieceCount = pieceCount;
     this.random = options.random;
     this.randomFirstPieces = options.randomFirstPieces ?? PICKER_DEFAULTS.randomFirstPieces;
-    this.endgameMaxHolders = Math.max(1, options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
+    this.endgame = new Endgame(options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
     this.have = have.clone();
     this.needed = new Bitfield(pieceCount);
     this.priority = new Uint8Array(pieceCount).fill(1);
@@ -225,7 +226,7 @@ export class PiecePicker {
       this.open.add(download);
       this.take(download, peerId, peer, out, max);
     }
-    if (out.length < max && this.isEndgame) this.pickEndgame(peerId, peer, allowed, out, max);
+    if (out.length < max && this.isEndgame) this.endgame.pick(this.downloads.values(), this.geometry, peerId, peer.outstanding, allowed, out, max);
     return out;
   }
 
@@ -280,7 +281,7 @@ export class PiecePicker {
 
   /** Every wanted block is requested: duplicates are allowed now. */
   get isEndgame(): boolean {
-    return this.wanted > 0 && this.fresh.size === 0 && this.open.size === 0;
+    return this.endgame.active(this.wanted, this.fresh.size, this.open.size);
   }
 
   /** Wanted pieces not verified yet. */
@@ -288,24 +289,10 @@ export class PiecePicker {
     return this.wanted;
   }
 
-  /**
-   * Does the peer have a wanted piece we lack? O(1) for 'all'. For a bitfield, the byte of the
-   * last hit is remembered per bitfield and checked first, so asking again is O(1) while that
-   * piece is still wanted; otherwise one O(pieces / 8) scan. Prefer isPeerInteresting.
-   */
+  /** Does the peer have a wanted piece we lack? See InterestScan. Prefer isPeerInteresting. */
   isInteresting(peerHas: Bitfield | 'all'): boolean {
     if (peerHas === 'all') return this.wanted > 0;
-    const theirs = peerHas.view();
-    const needed = this.needed.view();
-    if (theirs.length !== needed.length || this.wanted === 0) return false;
-    const start = this.lastHit.get(peerHas) ?? 0;
-    for (let step = 0; step < needed.length; step++) {
-      const k = (start + step) % needed.length;
-      if ((theirs[k]! & needed[k]!) === 0) continue;
-      this.lastHit.set(peerHas, k);
-      return true;
-    }
-    return false;
+    return this.wanted > 0 && this.interestScan.hasNeeded(peerHas, this.needed);
   }
 
   /** Same as isInteresting for a peer added with addPeer, in O(1) (kept up to date on HAVE). */
@@ -362,29 +349,6 @@ export class PiecePicker {
       out.push(this.geometry.blockRef(download.index, block));
     }
     if (download.free === 0) this.open.delete(download);
-  }
-
-  /** Endgame: ask this peer too for blocks others are fetching, least-asked blocks first. */
-  private pickEndgame(
-    peerId: string,
-    peer: PeerState,
-    allowed: (i: number) => boolean,
-    out: BlockRef[],
-    max: number,
-  ): void {
-    for (let limit = 2; limit <= this.endgameMaxHolders; limit++) {
-      for (const download of this.downloads.values()) {
-        if (download.complete || !allowed(download.index)) continue;
-        for (let block = 0; block < download.blockCount; block++) {
-          if (out.length >= max) return;
-          if (!download.isRequested(block) || download.holderCount(block) >= limit) continue;
-          if (download.isHolder(block, peerId)) continue;
-          download.addHolder(block, peerId);
-          peer.outstanding.add(this.geometry.key(download.index, block));
-          out.push(this.geometry.blockRef(download.index, block));
-        }
-      }
-    }
   }
 
   /** Drop one peer's request for a block; an idle piece goes back among the new ones. */
