@@ -20,9 +20,10 @@ import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
 import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
+import { FileStreams, type FileStream } from './file-streams.js';
 import { TorrentLedger } from './torrent-ledger.js';
 import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
-import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
+import { PRIORITY_NORMAL, type FilePriority, type PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
 export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
 
@@ -50,6 +51,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly flow: PieceFlow;
   private readonly superSeed: SuperSeeding;
   private readonly ledger: TorrentLedger;
+  private readonly streams: FileStreams;
   private running = false;
   private userPaused: boolean;
 
@@ -88,6 +90,10 @@ export class Torrent extends Emitter<TorrentEvents> {
       completePiece: (index) => void this.flow.complete(index),
     });
     this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, deps.swarmLimits, () => undefined, deps.connectionBudget);
+    this.streams = new FileStreams({
+      pieces: () => this.pieces,
+      want: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
+    });
     this.flow = new PieceFlow({
       swarm: this.swarm,
       webSeeds: this.webSeeds,
@@ -96,6 +102,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       running: () => this.running,
       onVerified: (index) => {
         this.emit('piece', index);
+        this.streams.onPiece(index);
         this.markDirty();
         this.checkDone();
       },
@@ -281,8 +288,14 @@ export class Torrent extends Emitter<TorrentEvents> {
     return [...this.swarm.sessions.values()].map((s) => s.stats());
   }
 
+  /** Streaming: a reader of one file whose waiting reads come first in the picker (file-streams.ts). */
+  openStream(fileIndex: number): FileStream {
+    return this.streams.open(fileIndex);
+  }
+
   /** Stop networking and persist; used by Client.close and remove. */
   async stop(): Promise<void> {
+    this.streams.closeAll('the torrent was stopped');
     if (this.running) this.deactivate('client closing');
     await this.flushResume();
     await this.stoppedNetwork?.whenStopped();
@@ -395,7 +408,7 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   private setupMeta(meta: TorrentMeta, fromMagnet: boolean): void {
     const selected = this.init.options.selectedFiles ?? (fromMagnet || this.init.magnet ? this.init.magnet?.selectOnly : undefined);
-    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, {
+    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, this.deps.clock, {
       saved: (this.init.record?.filePriorities ?? []) as FilePriority[],
       selected,
     });
@@ -411,6 +424,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   }
 
   private afterCheck(): void {
+    this.streams.refresh();
     if (this.isComplete()) this.finish(false);
     else {
       this.setState('downloading');
