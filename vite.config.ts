@@ -22,6 +22,8 @@ export default defineConfig({
         options: 'extension-ui/options.html',
         // The magnet: protocol handler's page (interception).
         add: 'extension-ui/add.html',
+        // Streaming: a <video> fed by the service worker's /stream/ endpoint.
+        player: 'extension-ui/player.html',
       },
     },
   },
