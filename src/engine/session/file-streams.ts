@@ -22,6 +22,8 @@ export interface StreamHost {
   pieces(): TorrentPieces | undefined;
   /** The file must be downloaded (a skipped file is wanted again when it is streamed). */
   want(fileIndex: number): void;
+  /** A reader jumped (a seek, a new range request): requests elsewhere should make way. */
+  seeked(): void;
 }
 
 interface Waiter {
@@ -39,6 +41,8 @@ interface Waiter {
 export class FileStream {
   /** Where the reader is (byte offset in the file), once it has read. */
   position = -1;
+  /** Where the last read ended: a read elsewhere is a seek. */
+  expected = -1;
   /** Last read started (for the most recent stream's read-ahead). */
   touched = 0;
   private closed = false;
@@ -112,7 +116,9 @@ export class FileStreams {
     if (offset > file.length) throw new TorrentError('usage', `offset ${offset} is past the end of the file (${file.length} bytes)`);
     const size = Math.min(length, file.length - offset);
     if (size === 0) return new Uint8Array(0);
+    const jumped = offset !== stream.expected;
     stream.position = offset;
+    stream.expected = offset + size;
     stream.touched = ++this.touches;
     const pieces = this.host.pieces();
     if (!pieces) throw new TorrentError('usage', 'the torrent has no metadata yet');
@@ -123,6 +129,7 @@ export class FileStreams {
     for (let i = first; i <= last; i++) if (!pieces.have.get(i)) missing.add(i);
     if (missing.size > 0) {
       this.updatePicker();
+      if (jumped) this.host.seeked();
       await this.wait(stream, missing, signal);
     }
     return this.readVerified(pieces, file.offset + offset, size);

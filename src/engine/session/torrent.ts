@@ -93,6 +93,10 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.streams = new FileStreams({
       pieces: () => this.pieces,
       want: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
+      seeked: () => {
+        const picker = this.pieces?.picker;
+        if (picker) for (const session of this.swarm.sessions.values()) session.yieldTo((i) => picker.isTimeCritical(i));
+      },
     });
     this.flow = new PieceFlow({
       swarm: this.swarm,

@@ -221,6 +221,10 @@ export class PiecePicker {
     this.exhausted.clear();
   }
 
+  isTimeCritical(index: number): boolean {
+    return this.deadlines.isCritical(index);
+  }
+
   /** Pieces with a deadline not verified yet (streaming's window). */
   get timeCriticalCount(): number {
     return this.deadlines.criticalCount;

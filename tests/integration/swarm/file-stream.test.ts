@@ -39,6 +39,7 @@ function makeTorrent(): Promise<Uint8Array> {
 /** A seed that unchokes on INTERESTED and answers requests only while `serving` is on. */
 class ScriptedSeed {
   readonly requests: { index: number; begin: number; length: number }[] = [];
+  readonly cancels: { index: number; begin: number; length: number }[] = [];
   serving = true;
   private held: { index: number; begin: number; length: number }[] = [];
   private socket: TcpSocket | undefined;
@@ -73,6 +74,10 @@ class ScriptedSeed {
 
   private onMessage(socket: TcpSocket, m: WireMessage): void {
     if (m.type === 'interested') socket.write(encodeUnchoke());
+    if (m.type === 'cancel') {
+      this.cancels.push({ index: m.index, begin: m.begin, length: m.length });
+      this.held = this.held.filter((r) => r.index !== m.index || r.begin !== m.begin);
+    }
     if (m.type !== 'request') return;
     const r = { index: m.index, begin: m.begin, length: m.length };
     this.requests.push(r);
@@ -116,7 +121,7 @@ describe('file streams (Torrent.openStream)', () => {
     await client.close();
   });
 
-  it('a seek (a second read elsewhere) moves the front of the queue there', async () => {
+  it('a seek (a second read elsewhere) moves the front of the queue there, cancelling requests outside the new window', async () => {
     const { seed, client, torrent } = await setup(false);
     const stream = torrent.openStream(0);
     const first = stream.read(0, 1000);
@@ -125,6 +130,12 @@ describe('file streams (Torrent.openStream)', () => {
     const before = seed.requests.length;
     const seekTo = 30 * PIECE;
     const second = stream.read(seekTo, 1000);
+    // Requests the seek made obsolete were cancelled; the first read's piece and the new window were not.
+    await waitUntil(() => seed.cancels.length > 0, 'CANCEL after the seek');
+    const cancelled = new Set(seed.cancels.map((c) => c.index));
+    expect(cancelled.has(0)).toBe(false);
+    expect([...cancelled].some((i) => i >= 30)).toBe(false);
+    for (const c of seed.cancels) expect(c.length).toBe(c.index === PIECES - 1 && c.begin > 0 ? PIECE - 777 - c.begin : 16384);
     seed.release();
     expect(await first).toEqual(DATA.subarray(0, 1000));
     expect(await second).toEqual(DATA.subarray(seekTo, seekTo + 1000));

@@ -51,6 +51,8 @@ describe('picker deadlines: the time-critical window', () => {
     // Piece 10 is rarer (two holders less common than the rest) but the window comes first.
     expect(pieces(p.pickBlocks('seed', 'all', 3))).toEqual([50, 70, 60]);
     expect(p.timeCriticalCount).toBe(3);
+    expect(p.isTimeCritical(70)).toBe(true);
+    expect(p.isTimeCritical(10)).toBe(false);
   });
 
   it('deadline pieces come before pieces already in progress', () => {
