@@ -132,7 +132,8 @@ export class FileStreams {
       if (jumped) this.host.seeked();
       await this.wait(stream, missing, signal);
     }
-    return this.readVerified(pieces, file.offset + offset, size);
+    // Every piece under the range is verified and written: one read of the file.
+    return pieces.store.readFile(file, offset, size);
   }
 
   /** A piece is verified and written: reads waiting for it may go on. */
@@ -196,21 +197,6 @@ export class FileStreams {
         set.add(waiter);
       }
     });
-  }
-
-  private async readVerified(pieces: TorrentPieces, absolute: number, size: number): Promise<Uint8Array> {
-    const pl = pieces.meta.pieceLength;
-    const out = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const at = absolute + done;
-      const index = Math.floor(at / pl);
-      const begin = at - index * pl;
-      const take = Math.min(size - done, pieces.store.map.pieceLength(index) - begin);
-      out.set(await pieces.store.readBlock(index, begin, take), done);
-      done += take;
-    }
-    return out;
   }
 
   /**

@@ -18,6 +18,8 @@ export const STREAM_LIMITS = {
   firstChunkBytes: 64 * 1024,
   /** ...doubling up to this (the engine's maximum read is 4 MiB). */
   maxChunkBytes: 1024 * 1024,
+  /** Reads asked ahead of the player. */
+  readsInFlight: 2,
   /** A read waits for pieces; with no answer at all for this long the body fails. */
   readTimeoutMs: 180_000,
 } as const;
@@ -75,35 +77,51 @@ export class StreamServer {
     return new Response(this.body(id, start, end), { status, headers });
   }
 
-  /** The bytes start..end, read from the engine a chunk at a time as the player pulls. */
+  /**
+   * The bytes start..end, read from the engine a chunk at a time as the player pulls, with
+   * `readsInFlight` reads asked ahead so the engine's storage read overlaps the transfer.
+   */
   private body(id: string, start: number, end: number): ReadableStream<Uint8Array> {
-    let position = start;
+    let next = start;
     let chunk: number = STREAM_LIMITS.firstChunkBytes;
     let seq = 0;
     let closed = false;
+    const inFlight: Promise<StreamReply>[] = [];
     const close = (): void => {
       if (closed) return;
       closed = true;
       this.post({ type: 'close', id });
     };
+    const askAhead = (): void => {
+      while (inFlight.length < STREAM_LIMITS.readsInFlight && next <= end) {
+        const length = Math.min(chunk, end - next + 1);
+        const s = seq++;
+        inFlight.push(
+          this.ask(`${id}:${s}`, { type: 'read', id, seq: s, offset: next, length }, STREAM_LIMITS.readTimeoutMs).catch(
+            (error: Error): StreamReply => ({ type: 'failed', id, seq: s, error: error.message }),
+          ),
+        );
+        next += length;
+        chunk = Math.min(chunk * 2, STREAM_LIMITS.maxChunkBytes);
+      }
+    };
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        if (position > end) {
+        askAhead();
+        const pending = inFlight.shift();
+        if (!pending) {
           close();
           controller.close();
           return;
         }
-        const length = Math.min(chunk, end - position + 1);
-        const reply = await this.ask(`${id}:${seq}`, { type: 'read', id, seq: seq++, offset: position, length }, STREAM_LIMITS.readTimeoutMs);
+        const reply = await pending;
         if (reply.type !== 'data') {
           close();
           controller.error(new Error(reply.type === 'failed' ? reply.error : 'unexpected answer'));
           return;
         }
         controller.enqueue(reply.bytes);
-        position += reply.bytes.length;
-        chunk = Math.min(chunk * 2, STREAM_LIMITS.maxChunkBytes);
-        if (position > end) {
+        if (inFlight.length === 0 && next > end) {
           close();
           controller.close();
         }
