@@ -24,6 +24,8 @@ export default defineConfig({
         add: 'extension-ui/add.html',
         // "Create torrent" (opened from the popup and the dashboard).
         create: 'extension-ui/create.html',
+        // Streaming: a <video> fed by the service worker's /stream/ endpoint.
+        player: 'extension-ui/player.html',
       },
     },
   },

@@ -11,6 +11,7 @@ import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type TreeNode } from './file-tree.js';
 import { showDelivered } from './show-download.js';
+import { PlayButton } from '../player/play-button.js';
 
 export const PRIORITIES: { value: number; label(): string }[] = [
   { value: 0, label: () => t('dash_priority_skip') },
@@ -102,6 +103,7 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
                       onChange={() => void apply(n.indexes, state === 'all' ? 0 : 4)}
                     />
                     <span class="file-name">{n.name}</span>
+                    {n.file && <PlayButton infoHash={row.infoHash} fileIndex={n.file.index} path={n.file.path} />}
                   </span>
                 </td>
                 <td class="num">{formatBytes(n.length)}</td>

@@ -25,6 +25,7 @@ import { ensureOffscreen } from './offscreen-lifecycle.js';
 import { Interception } from './interception.js';
 import { Notices } from './notices.js';
 import { PreferencesControl } from './preferences-control.js';
+import { StreamServer } from './stream/stream-server.js';
 
 /** A command not answered in this time (engine not up) is reported to the page as failed. */
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -242,4 +243,14 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === WATCHDOG_ALARM) start();
 });
 void chrome.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 1 });
+// Players' <video src>: /stream/<infohash>/<file> with HTTP Range, fed by the engine (src/extension/stream/).
+const streams = new StreamServer(start);
+interface StreamFetchEvent {
+  readonly request: Request;
+  respondWith(response: Promise<Response>): void;
+}
+(self as unknown as { addEventListener(type: 'fetch', listener: (event: StreamFetchEvent) => void): void }).addEventListener('fetch', (event) => {
+  const response = streams.route(event.request);
+  if (response) event.respondWith(response);
+});
 start();

@@ -5,6 +5,7 @@ import { PieceStore } from '../storage/piece-store.js';
 import { Bitfield } from '../swarm/bitfield.js';
 import { PiecePicker } from '../swarm/piece-picker.js';
 import type { Random } from '../util/random.js';
+import type { Clock } from '../util/clock.js';
 import { TorrentError } from '../util/errors.js';
 import { checkExistingData } from './data-check.js';
 import { filePrioritiesToPieces } from './file-priorities.js';
@@ -49,6 +50,7 @@ export class TorrentPieces {
     storage: FileStorage,
     hasher: Hasher,
     private readonly random: Random,
+    private readonly clock: Clock,
     priorities: { saved: readonly FilePriority[]; selected: readonly number[] | undefined },
   ) {
     this.meta = meta;
@@ -75,6 +77,7 @@ export class TorrentPieces {
       pieceLength: this.meta.pieceLength,
       lastPieceLength: this.meta.lastPieceLength,
       random: this.random,
+      clock: this.clock,
       have: this.have,
     });
     this.applyPriorities();

@@ -21,10 +21,11 @@ import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
 import { TorrentPeerContext } from './torrent-peer-context.js';
 import { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
+import { FileStreams, type FileStream } from './file-streams.js';
 import { TorrentLedger } from './torrent-ledger.js';
 import { applySettingsChange, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
 import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
-import type { FilePriority, PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
+import { PRIORITY_NORMAL, type FilePriority, type PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
 export type { QueueLink, TorrentDeps, TorrentInit } from './torrent-deps.js';
 
@@ -53,6 +54,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly superSeed: SuperSeeding;
   private readonly ledger: TorrentLedger;
   private readonly swarmLimits: SwarmLimits;
+  private readonly streams: FileStreams;
   private running = false;
   private userPaused: boolean;
   private ownSettings: TorrentSettings;
@@ -95,6 +97,14 @@ export class Torrent extends Emitter<TorrentEvents> {
     // A copy of its own: the torrent's connection cap can change while it runs.
     this.swarmLimits = { ...deps.swarmLimits, ...(init.settings.maxConnections !== undefined ? { maxPeers: init.settings.maxConnections } : {}) };
     this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, this.swarmLimits, () => undefined, deps.connectionBudget);
+    this.streams = new FileStreams({
+      pieces: () => this.pieces,
+      want: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
+      seeked: () => {
+        const picker = this.pieces?.picker;
+        if (picker) for (const session of this.swarm.sessions.values()) session.yieldTo((i) => picker.isTimeCritical(i));
+      },
+    });
     this.flow = new PieceFlow({
       swarm: this.swarm,
       webSeeds: this.webSeeds,
@@ -103,6 +113,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       running: () => this.running,
       onVerified: (index) => {
         this.emit('piece', index);
+        this.streams.onPiece(index);
         this.markDirty();
         this.checkDone();
       },
@@ -312,8 +323,14 @@ export class Torrent extends Emitter<TorrentEvents> {
     return [...this.swarm.sessions.values()].map((s) => s.stats());
   }
 
+  /** Streaming: a reader of one file whose waiting reads come first in the picker (file-streams.ts). */
+  openStream(fileIndex: number): FileStream {
+    return this.streams.open(fileIndex);
+  }
+
   /** Stop networking and persist; used by Client.close and remove. */
   async stop(): Promise<void> {
+    this.streams.closeAll('the torrent was stopped');
     if (this.running) this.deactivate('client closing');
     await this.flushResume();
     await this.stoppedNetwork?.whenStopped();
@@ -431,7 +448,7 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   private setupMeta(meta: TorrentMeta, fromMagnet: boolean): void {
     const selected = this.init.options.selectedFiles ?? (fromMagnet || this.init.magnet ? this.init.magnet?.selectOnly : undefined);
-    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, {
+    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, this.deps.clock, {
       saved: (this.init.record?.filePriorities ?? []) as FilePriority[],
       selected,
     });
@@ -447,6 +464,7 @@ export class Torrent extends Emitter<TorrentEvents> {
   }
 
   private afterCheck(): void {
+    this.streams.refresh();
     if (this.isComplete()) this.finish(false);
     else {
       this.setState('downloading');

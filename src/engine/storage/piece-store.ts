@@ -138,6 +138,11 @@ export class PieceStore {
     await this.storage.close();
   }
 
+  /** Bytes of one file in one storage read (streaming: the caller knows they are verified). */
+  async readFile(file: TorrentMeta['files'][number], offset: number, length: number): Promise<Uint8Array> {
+    return translate(this.storage.read(file.path, offset, length));
+  }
+
   async deleteFiles(): Promise<void> {
     for (const file of this.meta.files) if (!file.padding) await this.storage.remove(file.path);
   }

@@ -92,6 +92,30 @@ export class PeerDownloader {
     if (this.outstanding.delete(blockKey(index, begin))) this.conn.send(encodeCancel(index, begin, length));
   }
 
+  /**
+   * Streaming seeked: requests for pieces outside the new time-critical window are cancelled
+   * (CANCEL in one batch, blocks back to the picker) so the peer's queue does not hold the
+   * window's blocks back; then the pipeline is refilled, window first.
+   */
+  yieldTo(isCritical: (index: number) => boolean): void {
+    const picker = this.ctx.picker;
+    if (!picker || this.outstanding.size === 0) return;
+    const cancels: Uint8Array[] = [];
+    for (const key of [...this.outstanding.keys()]) {
+      const index = Math.floor(key / 65536);
+      if (isCritical(index)) continue;
+      const begin = (key % 65536) * BLOCK_LENGTH;
+      this.outstanding.delete(key);
+      picker.onRequestFailed(this.peer.id, index, begin);
+      cancels.push(encodeCancel(index, begin, picker.geometry.blockLengthAt(index, begin)));
+    }
+    if (cancels.length === 0) return;
+    const batch = new Uint8Array(cancels.length * 17);
+    cancels.forEach((c, i) => batch.set(c, i * 17));
+    this.conn.send(batch);
+    this.fill();
+  }
+
   /** Keep the pipeline full; picks in batches so picking stays off the per-block path. */
   fill(): void {
     const { peer, ctx } = this;

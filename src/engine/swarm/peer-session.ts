@@ -269,6 +269,11 @@ export class PeerSession implements PeerConnectionHandler {
     this.downloader.fill();
   }
 
+  /** Streaming seeked: requests outside the time-critical window make way (PeerDownloader.yieldTo). */
+  yieldTo(isCritical: (index: number) => boolean): void {
+    this.downloader.yieldTo(isCritical);
+  }
+
   /** Periodic upkeep (about once a second): pipeline size, snubbing. */
   tick(now: number): void {
     this.downloader.tick(now);

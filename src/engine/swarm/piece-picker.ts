@@ -1,68 +1,30 @@
 import { TorrentError } from '../util/errors.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
+import { ACCEPTED, PICKER_DEFAULTS, REJECTED, type BlockResult, type PeerState, type PickerOptions } from './picker-options.js';
 import { Bitfield } from './bitfield.js';
+import { Endgame } from './endgame.js';
+import { InterestScan } from './interest-scan.js';
+import { PieceDeadlines } from './piece-deadlines.js';
 import { FreshPieces, MAX_PRIORITY } from './fresh-pieces.js';
-import { PieceDownload } from './piece-download.js';
+import type { PieceDownload } from './piece-download.js';
+import { PiecesInProgress } from './pieces-in-progress.js';
 import { PieceGeometry, type BlockRef } from './piece-geometry.js';
 
 export type { BlockRef } from './piece-geometry.js';
 
-/** Defaults, visible in one place. */
-export const PICKER_DEFAULTS = {
-  /** BEP 3: requests are 2^14 bytes, the size every client serves. */
-  blockLength: 16384,
-  /** Pieces picked at random before rarest first, to have something to trade quickly. */
-  randomFirstPieces: 4,
-  /** Endgame: most peers asked for the same block at once. */
-  endgameMaxHolders: 2,
-  /** Random tries to find a piece the peer has before falling back to rarest first. */
-  randomFirstTries: 8,
-} as const;
-
-export interface PickerOptions {
-  pieceCount: number;
-  pieceLength: number;
-  lastPieceLength: number;
-  blockLength?: number;
-  random: Random;
-  /** Pieces already verified; the picker keeps its own copy. */
-  have: Bitfield;
-  randomFirstPieces?: number;
-  endgameMaxHolders?: number;
-}
-
-export interface BlockResult {
-  /** False for a block nobody asked this peer for, or one already received: drop the data. */
-  accepted: boolean;
-  /** Every block of the piece is in: hash it, then onPieceVerified / onPieceFailed. */
-  pieceComplete: boolean;
-  /** Other peers asked for this block in endgame: send them CANCEL. */
-  cancelFrom: readonly string[];
-}
-
-interface PeerState {
-  /** Our own copy ('all' for HAVE_ALL or a complete bitfield: a seed). */
-  has: Bitfield | 'all';
-  /** Wanted pieces it has that we lack (kept for bitfield peers). */
-  interesting: number;
-  /** Block keys (index * blocksPerPiece + block) requested from it. */
-  outstanding: Set<number>;
-  /** Announced with addPeer: `has` is complete, so availability counts every piece it has. */
-  known: boolean;
-}
-
-const NONE: readonly string[] = Object.freeze([]);
-const REJECTED: BlockResult = Object.freeze({ accepted: false, pieceComplete: false, cancelFrom: NONE });
-const ACCEPTED: BlockResult = Object.freeze({ accepted: true, pieceComplete: false, cancelFrom: NONE });
+export { PICKER_DEFAULTS, type BlockResult, type PickerOptions } from './picker-options.js';
 
 /**
  * Which blocks to ask which peer for. Per-block calls are O(1); starting a piece looks it up in
  * availability buckets (see FreshPieces) instead of scanning all pieces.
  *
- * Order: pieces in progress first (each one is buffered in memory until verified, so fewer at
- * once is better, and a fast peer gets more blocks of the same piece); then new pieces — at
- * random for the first few, then rarest first, higher priority first, or lowest index first in
- * sequential mode; then, when every wanted block is requested, endgame duplicates.
+ * Order: time-critical pieces first (streaming: PieceDeadlines), in deadline order, a late one
+ * also from a second peer; then pieces in progress (each one is buffered in memory until
+ * verified, so fewer at once is better, and a fast peer gets more blocks of the same piece); then
+ * new pieces — the streamed file's read-ahead in order, at random for the first few, then rarest
+ * first, higher priority first, or lowest index first in sequential mode; then, when every
+ * wanted block is requested, endgame duplicates.
  */
 export class PiecePicker {
   /** Pieces and blocks: sizes, and block keys (index * blocksPerPiece + block). */
@@ -70,7 +32,9 @@ export class PiecePicker {
   private readonly pieceCount: number;
   private readonly random: Random;
   private readonly randomFirstPieces: number;
-  private readonly endgameMaxHolders: number;
+  private readonly endgame: Endgame;
+  private readonly clock: Clock;
+  private readonly deadlines: PieceDeadlines;
   private readonly have: Bitfield;
   /** Wanted (priority > 0) and not verified: what makes a peer interesting. */
   private readonly needed: Bitfield;
@@ -79,15 +43,12 @@ export class PiecePicker {
   private readonly availability: Uint32Array;
   private seedCount = 0;
   private readonly fresh: FreshPieces;
-  private readonly downloads = new Map<number, PieceDownload>();
-  /** In-progress pieces with a free block, oldest first. */
-  private readonly open = new Set<PieceDownload>();
+  private readonly inProgress: PiecesInProgress;
   private readonly peers = new Map<string, PeerState>();
   /** Peers whose last scan found no new piece they have; woken when that may change. */
   private readonly exhausted = new Set<PeerState>();
   private sequential = false;
-  /** isInteresting's memory: per bitfield, the byte of its last wanted piece. */
-  private readonly lastHit = new WeakMap<Bitfield, number>();
+  private readonly interestScan = new InterestScan();
   private wanted = 0;
 
   constructor(options: PickerOptions) {
@@ -100,12 +61,15 @@ export class PiecePicker {
     this.pieceCount = pieceCount;
     this.random = options.random;
     this.randomFirstPieces = options.randomFirstPieces ?? PICKER_DEFAULTS.randomFirstPieces;
-    this.endgameMaxHolders = Math.max(1, options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
+    this.endgame = new Endgame(options.endgameMaxHolders ?? PICKER_DEFAULTS.endgameMaxHolders);
+    this.clock = options.clock ?? systemClock;
+    this.deadlines = new PieceDeadlines(pieceCount, options.deadlines);
     this.have = have.clone();
     this.needed = new Bitfield(pieceCount);
     this.priority = new Uint8Array(pieceCount).fill(1);
     this.availability = new Uint32Array(pieceCount);
     this.fresh = new FreshPieces(pieceCount, this.random);
+    this.inProgress = new PiecesInProgress(this.geometry);
     for (let i = 0; i < pieceCount; i++) {
       if (this.have.get(i)) continue;
       this.needed.set(i);
@@ -149,7 +113,7 @@ export class PiecePicker {
     const peer = this.peers.get(peerId);
     if (!peer) return;
     for (const key of peer.outstanding) {
-      const download = this.downloads.get(this.geometry.indexOfKey(key));
+      const download = this.inProgress.get(this.geometry.indexOfKey(key));
       if (download) this.release(download, this.geometry.blockOfKey(key), peerId);
     }
     peer.outstanding.clear();
@@ -176,7 +140,7 @@ export class PiecePicker {
       } else {
         this.needed.set(i);
         if (this.fresh.has(i)) this.fresh.move(i, p, this.availability[i]!);
-        else if (!this.downloads.has(i)) this.fresh.add(i, p, this.availability[i]!);
+        else if (!this.inProgress.has(i)) this.fresh.add(i, p, this.availability[i]!);
       }
     }
     this.wanted = this.needed.count;
@@ -190,6 +154,32 @@ export class PiecePicker {
   setSequential(on: boolean): void {
     this.sequential = on;
     this.exhausted.clear();
+  }
+
+  /**
+   * Streaming (libtorrent's set_piece_deadline): these pieces come before any other, in deadline
+   * order (`withinMs` from now); once one is late, its missing blocks are also asked of a second
+   * peer. Replaces the previous window; an empty list clears it. Only wanted pieces are picked.
+   */
+  setPieceDeadlines(pieces: readonly { index: number; withinMs: number }[]): void {
+    const now = this.clock.now();
+    this.deadlines.setCritical(pieces.map((p) => ({ index: p.index, deadline: now + p.withinMs })));
+    this.exhausted.clear();
+  }
+
+  /** Streaming: pieces first..last (the rest of the file) are picked in order before rarest first. */
+  setReadAhead(range: { first: number; last: number } | null): void {
+    this.deadlines.setReadAhead(range);
+    this.exhausted.clear();
+  }
+
+  isTimeCritical(index: number): boolean {
+    return this.deadlines.isCritical(index);
+  }
+
+  /** Pieces with a deadline not verified yet (streaming's window). */
+  get timeCriticalCount(): number {
+    return this.deadlines.criticalCount;
   }
 
   // --- requests -----------------------------------------------------------------------------
@@ -209,30 +199,30 @@ export class PiecePicker {
     const out: BlockRef[] = [];
     if (max <= 0 || this.wanted === 0) return out;
     const peer = this.peerState(peerId);
-    const allowed = (i: number): boolean =>
+    const has = (i: number): boolean =>
       (peerHas === 'all' || peerHas.get(i)) && (fastAllowed === undefined || fastAllowed.has(i));
-
-    for (const download of this.open) {
+    let allowed = has;
+    if (this.deadlines.criticalCount > 0) {
+      this.pickCritical(peerId, peer, has, out, max);
+      allowed = (i) => has(i) && !this.deadlines.isCritical(i);
+    }
+    for (const download of this.inProgress.open) {
       if (out.length >= max) return out;
-      if (allowed(download.index)) this.take(download, peerId, peer, out, max);
+      if (allowed(download.index)) this.inProgress.take(download, peerId, peer.outstanding, out, max);
     }
     while (out.length < max) {
       const index = this.nextNewPiece(peer, peerHas, allowed, fastAllowed, suggested);
       if (index < 0) break;
-      this.fresh.remove(index);
-      const download = new PieceDownload(index, this.geometry.blockCount(index));
-      this.downloads.set(index, download);
-      this.open.add(download);
-      this.take(download, peerId, peer, out, max);
+      this.inProgress.take(this.start(index), peerId, peer.outstanding, out, max);
     }
-    if (out.length < max && this.isEndgame) this.pickEndgame(peerId, peer, allowed, out, max);
+    if (out.length < max && this.isEndgame) this.endgame.pick(this.inProgress.values(), this.geometry, peerId, peer.outstanding, allowed, out, max);
     return out;
   }
 
   // --- results ------------------------------------------------------------------------------
 
   onBlockReceived(peerId: string, index: number, begin: number): BlockResult {
-    const download = this.downloads.get(index);
+    const download = this.inProgress.get(index);
     if (!download) return REJECTED;
     const block = this.geometry.blockOf(index, begin);
     if (block < 0 || !download.isRequested(block) || !download.isHolder(block, peerId)) return REJECTED;
@@ -247,7 +237,7 @@ export class PiecePicker {
 
   /** REJECT, timeout or choke: the block goes back to the pool. */
   onRequestFailed(peerId: string, index: number, begin: number): void {
-    const download = this.downloads.get(index);
+    const download = this.inProgress.get(index);
     if (!download) return;
     const block = this.geometry.blockOf(index, begin);
     if (block < 0) return;
@@ -259,6 +249,7 @@ export class PiecePicker {
     if (!Number.isInteger(index) || index < 0 || index >= this.pieceCount) return;
     this.forget(index);
     this.fresh.remove(index);
+    this.deadlines.done(index);
     if (this.have.get(index)) return;
     this.have.set(index);
     if (!this.needed.get(index)) return;
@@ -280,7 +271,7 @@ export class PiecePicker {
 
   /** Every wanted block is requested: duplicates are allowed now. */
   get isEndgame(): boolean {
-    return this.wanted > 0 && this.fresh.size === 0 && this.open.size === 0;
+    return this.endgame.active(this.wanted, this.fresh.size, this.inProgress.open.size);
   }
 
   /** Wanted pieces not verified yet. */
@@ -288,24 +279,10 @@ export class PiecePicker {
     return this.wanted;
   }
 
-  /**
-   * Does the peer have a wanted piece we lack? O(1) for 'all'. For a bitfield, the byte of the
-   * last hit is remembered per bitfield and checked first, so asking again is O(1) while that
-   * piece is still wanted; otherwise one O(pieces / 8) scan. Prefer isPeerInteresting.
-   */
+  /** Does the peer have a wanted piece we lack? See InterestScan. Prefer isPeerInteresting. */
   isInteresting(peerHas: Bitfield | 'all'): boolean {
     if (peerHas === 'all') return this.wanted > 0;
-    const theirs = peerHas.view();
-    const needed = this.needed.view();
-    if (theirs.length !== needed.length || this.wanted === 0) return false;
-    const start = this.lastHit.get(peerHas) ?? 0;
-    for (let step = 0; step < needed.length; step++) {
-      const k = (start + step) % needed.length;
-      if ((theirs[k]! & needed[k]!) === 0) continue;
-      this.lastHit.set(peerHas, k);
-      return true;
-    }
-    return false;
+    return this.wanted > 0 && this.interestScan.hasNeeded(peerHas, this.needed);
   }
 
   /** Same as isInteresting for a peer added with addPeer, in O(1) (kept up to date on HAVE). */
@@ -340,7 +317,9 @@ export class PiecePicker {
     }
     if (this.exhausted.has(peer)) return -1;
     if (suggested) for (const i of suggested) if (this.fresh.has(i) && allowed(i)) return i;
-    if (!this.sequential && this.have.count < this.randomFirstPieces) {
+    const ahead = this.deadlines.nextReadAhead((i) => this.fresh.has(i), allowed);
+    if (ahead >= 0) return ahead;
+    if (!this.sequential && !this.deadlines.readAhead && this.have.count < this.randomFirstPieces) {
       for (let t = 0; t < PICKER_DEFAULTS.randomFirstTries; t++) {
         const i = this.fresh.randomTopPriority();
         if (i >= 0 && allowed(i)) return i;
@@ -353,64 +332,40 @@ export class PiecePicker {
     return index;
   }
 
-  private take(download: PieceDownload, peerId: string, peer: PeerState, out: BlockRef[], max: number): void {
-    while (out.length < max) {
-      const block = download.nextFree();
-      if (block < 0) break;
-      download.addHolder(block, peerId);
-      peer.outstanding.add(this.geometry.key(download.index, block));
-      out.push(this.geometry.blockRef(download.index, block));
-    }
-    if (download.free === 0) this.open.delete(download);
+  private start(index: number): PieceDownload {
+    this.fresh.remove(index);
+    return this.inProgress.start(index);
   }
 
-  /** Endgame: ask this peer too for blocks others are fetching, least-asked blocks first. */
-  private pickEndgame(
-    peerId: string,
-    peer: PeerState,
-    allowed: (i: number) => boolean,
-    out: BlockRef[],
-    max: number,
-  ): void {
-    for (let limit = 2; limit <= this.endgameMaxHolders; limit++) {
-      for (const download of this.downloads.values()) {
-        if (download.complete || !allowed(download.index)) continue;
-        for (let block = 0; block < download.blockCount; block++) {
-          if (out.length >= max) return;
-          if (!download.isRequested(block) || download.holderCount(block) >= limit) continue;
-          if (download.isHolder(block, peerId)) continue;
-          download.addHolder(block, peerId);
-          peer.outstanding.add(this.geometry.key(download.index, block));
-          out.push(this.geometry.blockRef(download.index, block));
-        }
-      }
+  /** The time-critical window, at most `criticalBlocksPerPick` blocks for this peer. */
+  private pickCritical(peerId: string, peer: PeerState, allowed: (i: number) => boolean, out: BlockRef[], max: number): void {
+    const limit = Math.min(max, out.length + this.deadlines.criticalBlocksPerPick);
+    const now = this.clock.now();
+    for (const { index, deadline } of this.deadlines.ordered()) {
+      if (out.length >= limit) return;
+      if (!this.needed.get(index) || !allowed(index)) continue;
+      const download = this.inProgress.get(index) ?? (this.fresh.has(index) ? this.start(index) : undefined);
+      if (!download) continue;
+      this.inProgress.take(download, peerId, peer.outstanding, out, limit);
+      // Late: its missing blocks are asked of this peer too (first copy in wins, the rest are cancelled).
+      if (now >= deadline && download.free === 0) this.inProgress.askAgain(download, peerId, peer.outstanding, out, limit, this.deadlines.lateHolders);
     }
   }
 
   /** Drop one peer's request for a block; an idle piece goes back among the new ones. */
   private release(download: PieceDownload, block: number, peerId: string): void {
-    if (!download.removeHolder(block, peerId)) return;
-    this.open.add(download);
-    if (!download.idle) return;
-    this.downloads.delete(download.index);
-    this.open.delete(download);
-    if (this.needed.get(download.index)) this.addFresh(download.index);
+    if (this.inProgress.release(download, block, peerId) && this.needed.get(download.index)) this.addFresh(download.index);
   }
 
   /** Drop a piece's progress and every request for it. */
   private forget(index: number): void {
-    const download = this.downloads.get(index);
-    if (!download) return;
-    download.forEachHolder((block, peerId) =>
-      this.peers.get(peerId)?.outstanding.delete(this.geometry.key(index, block)),
-    );
-    this.downloads.delete(index);
-    this.open.delete(download);
+    this.inProgress.forget(index, (peerId, key) => this.peers.get(peerId)?.outstanding.delete(key));
   }
 
   private addFresh(index: number): void {
-    if (this.fresh.has(index) || this.downloads.has(index)) return;
+    if (this.fresh.has(index) || this.inProgress.has(index)) return;
     this.fresh.add(index, this.priority[index]!, this.availability[index]!);
+    this.deadlines.returned(index);
     for (const peer of this.exhausted) {
       if (peer.has === 'all' || peer.has.get(index)) this.exhausted.delete(peer);
     }

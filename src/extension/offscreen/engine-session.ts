@@ -263,6 +263,11 @@ export class EngineSession {
     return { ok: true, infoHash: parsed.infoHash };
   }
 
+  /** A running torrent (streaming opens its files); undefined while the engine is not up. */
+  find(infoHash: string): Torrent | undefined {
+    return this.client?.get(infoHash);
+  }
+
   private need(infoHash: string): Torrent {
     const torrent = this.client?.get(infoHash);
     if (torrent) return torrent;

@@ -13,6 +13,7 @@ import { Deliveries } from './deliveries.js';
 import { EngineSession } from './engine-session.js';
 import { SavedTorrents } from './saved-torrents.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+import { StreamService } from './stream-service.js';
 import { SwitchableNetwork } from './switchable-network.js';
 import { WorkerLink } from './worker-link.js';
 
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     completed: (infoHash, name) => send({ type: 'completed', infoHash, name }),
   });
   const session = engine;
+  // Players' range requests, from the service worker (src/extension/stream/).
+  new StreamService((hex) => session.find(hex));
 
   const onMessage = (message: WorkerToOffscreen): void => {
     switch (message.type) {

@@ -256,13 +256,14 @@ describe('texts', () => {
     const used = new Set<string>();
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept|dash)_[A-Za-z_]+)'/g)) used.add(m[1]!);
+      for (const m of text.matchAll(/(?:\bt|getMessage)\('((?:popup|options|intercept|dash|player)_[A-Za-z_]+)'/g)) used.add(m[1]!);
     }
     // Keys built from data (one per field / choice).
     for (const f of TRANSFER_FIELDS) used.add(`options_${f}`).add(`options_${f}Hint`);
     for (const a of SEED_GOAL_ACTIONS) used.add(`options_seedGoalAction_${a}`);
     for (const b of ['active', 'off']) used.add(`options_badge_${b}`);
     for (const th of ['system', 'light', 'dark']) used.add(`options_theme_${th}`);
+    for (const st of ['loading', 'buffering', 'playing', 'paused', 'ended', 'error']) used.add(`player_state_${st}`);
     expect(used.size).toBeGreaterThan(40);
     expect([...used].filter((k) => !messages[k]?.message)).toEqual([]);
     expect(messages.popup_addLabel?.message).toBe('Add magnet link or torrent URL');
@@ -270,6 +271,7 @@ describe('texts', () => {
     const dash = [...used].filter((k) => k.startsWith('dash_'));
     expect(dash.length).toBeGreaterThan(150);
     expect(Object.keys(messages).filter((k) => k.startsWith('dash_') && !used.has(k))).toEqual([]);
+    expect(Object.keys(messages).filter((k) => k.startsWith('player_') && !used.has(k))).toEqual([]);
     // Texts the e2e tests find by their words keep them.
     expect(messages.dash_addTorrent?.message).toBe('Add torrent…');
     expect(messages.dash_removeDelete?.message).toBe('Remove and delete data');
