@@ -12,6 +12,7 @@ import { formatBytes } from '../popup/format.js';
 import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type FlatFile } from './file-tree.js';
+import { useVirtualRows } from './virtual-rows.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
 
@@ -102,6 +103,8 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   const name = step.kind === 'choose' ? step.preview.name : (magnetRow?.name ?? (step.kind === 'magnet' ? step.name : ''));
   const total = step.kind === 'choose' ? step.preview.totalLength : (magnetRow?.totalLength ?? 0);
   const tree = useMemo(() => (files ? buildFileTree(files.map((f) => ({ index: f.index, path: f.path, length: f.length })), name) : []), [files, name]);
+  const nodes = useMemo(() => visibleNodes(tree, collapsed), [tree, collapsed]);
+  const win = useVirtualRows(nodes.length, '.add-files');
   const chosenBytes = files ? files.reduce((n, f) => n + (wanted.has(f.index) ? f.length : 0), 0) : 0;
 
   const close = (): void => {
@@ -214,12 +217,19 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                 </button>
               </div>
               <div class="add-files">
-                <table class="grid" aria-label={t('dash_filesToDownload')}>
-                  <tbody>
-                    {visibleNodes(tree, collapsed).map((n) => {
-                      const state = checkState(n, (i) => wanted.has(i));
+                <table class="grid" aria-label={t('dash_filesToDownload')} aria-rowcount={nodes.length} data-count={nodes.length} data-window={`${win.start}-${win.end}`}>
+                  <colgroup>
+                    <col />
+                    <col style={{ width: '84px' }} />
+                  </colgroup>
+                  <tbody ref={win.body}>
+                    <tr class="spacer" aria-hidden="true">
+                      <td colSpan={2} style={{ height: `${win.offset}px` }} />
+                    </tr>
+                    {nodes.slice(win.start, win.end).map((n, i) => {
+                      const state = checkState(n, (index) => wanted.has(index));
                       return (
-                        <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file?.index}>
+                        <tr key={n.key} class={n.file ? 'file' : 'folder'} data-row={win.start + i} aria-rowindex={win.start + i + 1} data-index={n.file?.index}>
                           <td>
                             <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
                               <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
@@ -231,6 +241,9 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                         </tr>
                       );
                     })}
+                    <tr class="spacer" aria-hidden="true">
+                      <td colSpan={2} style={{ height: `${win.after}px` }} />
+                    </tr>
                   </tbody>
                 </table>
               </div>

@@ -7,14 +7,19 @@ import { t } from '../common/i18n.js';
  */
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
-/** The browser's UI language (chrome.i18n), else the page's, else English (Node tests). */
+/**
+ * The user's language for numbers and dates: the browser's first preferred language
+ * (navigator.language, which Chrome takes from its language settings and `--lang`), else the
+ * UI language of chrome.i18n, else English (Node tests).
+ */
 export function uiLocale(): string {
+  if (typeof navigator !== 'undefined' && navigator.language) return navigator.language;
   try {
     if (typeof chrome !== 'undefined' && chrome.i18n?.getUILanguage) return chrome.i18n.getUILanguage();
   } catch {
     // not an extension page
   }
-  return typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en';
+  return 'en';
 }
 
 /** Intl formatters are costly to build and used per row: one per locale and options. */
