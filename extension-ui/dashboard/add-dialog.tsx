@@ -4,7 +4,9 @@
  * - .torrent: the engine parses it without adding it (`preview`); Add sends the choice with it.
  * - magnet: the files are unknown until peers send the metadata, so the torrent is added with
  *   nothing wanted (`addWithFiles` 'choose-later'); the tree appears when the snapshot has its
- *   files, and Add sets the priorities. Cancel removes it again, with its data.
+ *   files, and Add sets the priorities. Cancel removes it again, with its data. The choice
+ *   outlives restarts (the engine marks the row `chooseFiles`): the dashboard then opens this
+ *   dialog at that step for the torrent (`chooseFor`).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AddPreview, AddSource, Command, CommandResult, Snapshot } from '../../src/extension/messages.js';
@@ -38,7 +40,7 @@ type Step =
   /** A magnet added with nothing wanted; files come with the metadata. */
   | { kind: 'magnet'; infoHash: string; name: string };
 
-export function AddDialog(props: { open: boolean; initial: AddSource | null; snapshot: Snapshot; send: Send; onClose(): void }) {
+export function AddDialog(props: { open: boolean; initial: AddSource | null; chooseFor?: string; snapshot: Snapshot; send: Send; onClose(magnet?: string): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ kind: 'source' });
   const [text, setText] = useState('');
@@ -61,9 +63,10 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
     if (!el) return;
     if (props.open && !el.open) {
       el.showModal();
-      if (props.initial) void begin(props.initial);
+      if (props.chooseFor) setStep({ kind: 'magnet', infoHash: props.chooseFor, name: props.chooseFor });
+      else if (props.initial) void begin(props.initial);
     } else if (!props.open && el.open) el.close();
-  }, [props.open, props.initial]);
+  }, [props.open, props.initial, props.chooseFor]);
 
   const begin = async (source: AddSource): Promise<void> => {
     setError('');
@@ -108,8 +111,9 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   const chosenBytes = files ? files.reduce((n, f) => n + (wanted.has(f.index) ? f.length : 0), 0) : 0;
 
   const close = (): void => {
+    const magnet = step.kind === 'magnet' ? step.infoHash : undefined;
     reset();
-    props.onClose();
+    props.onClose(magnet);
   };
 
   const cancel = async (): Promise<void> => {
