@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { makeTorrent, type MadeTorrent } from '../../interop/harness/make-torrent.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
-import { ensureBuilt } from './harness/build.js';
+import { ensureBuilt, ROOT } from './harness/build.js';
 import { openTab, selectTorrent } from './harness/dashboard.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { waitForRow } from './harness/popup.js';
@@ -225,6 +225,17 @@ describe('synthetic snapshots', () => {
     // Folders first: d-0 then its files, in name order.
     const look = await scrollAndLook('.tab-panel', 0);
     expect(look.top).toBe('d-0');
+
+    // Screenshots for the README, scrolled into the middle of the list.
+    const dir = join(ROOT, 'docs', 'screenshots');
+    await mkdir(dir, { recursive: true });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: theme }]);
+      await scrollAndLook('.tab-panel', 0.4);
+      await new Promise((r) => setTimeout(r, 200));
+      await page.screenshot({ path: join(dir, `files-tab-${theme}.png`) as `${string}.png` });
+    }
+    await page.emulateMediaFeatures([]);
     await page.evaluate(() => window.torrentEdgeDashboard!.show(null));
   }, 60_000);
 
