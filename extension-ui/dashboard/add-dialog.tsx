@@ -4,7 +4,9 @@
  * - .torrent: the engine parses it without adding it (`preview`); Add sends the choice with it.
  * - magnet: the files are unknown until peers send the metadata, so the torrent is added with
  *   nothing wanted (`addWithFiles` 'choose-later'); the tree appears when the snapshot has its
- *   files, and Add sets the priorities. Cancel removes it again, with its data.
+ *   files, and Add sets the priorities. Cancel removes it again, with its data. The choice
+ *   outlives restarts (the engine marks the row `chooseFiles`): the dashboard then opens this
+ *   dialog at that step for the torrent (`chooseFor`).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { AddPreview, AddSource, Command, CommandResult, Snapshot } from '../../src/extension/messages.js';
@@ -12,6 +14,7 @@ import { formatBytes } from '../popup/format.js';
 import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
 import { buildFileTree, checkState, visibleNodes, type FlatFile } from './file-tree.js';
+import { useVirtualRows } from './virtual-rows.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
 
@@ -37,7 +40,7 @@ type Step =
   /** A magnet added with nothing wanted; files come with the metadata. */
   | { kind: 'magnet'; infoHash: string; name: string };
 
-export function AddDialog(props: { open: boolean; initial: AddSource | null; snapshot: Snapshot; send: Send; onClose(): void }) {
+export function AddDialog(props: { open: boolean; initial: AddSource | null; chooseFor?: string; snapshot: Snapshot; send: Send; onClose(magnet?: string): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState<Step>({ kind: 'source' });
   const [text, setText] = useState('');
@@ -60,9 +63,10 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
     if (!el) return;
     if (props.open && !el.open) {
       el.showModal();
-      if (props.initial) void begin(props.initial);
+      if (props.chooseFor) setStep({ kind: 'magnet', infoHash: props.chooseFor, name: props.chooseFor });
+      else if (props.initial) void begin(props.initial);
     } else if (!props.open && el.open) el.close();
-  }, [props.open, props.initial]);
+  }, [props.open, props.initial, props.chooseFor]);
 
   const begin = async (source: AddSource): Promise<void> => {
     setError('');
@@ -102,11 +106,14 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
   const name = step.kind === 'choose' ? step.preview.name : (magnetRow?.name ?? (step.kind === 'magnet' ? step.name : ''));
   const total = step.kind === 'choose' ? step.preview.totalLength : (magnetRow?.totalLength ?? 0);
   const tree = useMemo(() => (files ? buildFileTree(files.map((f) => ({ index: f.index, path: f.path, length: f.length })), name) : []), [files, name]);
+  const nodes = useMemo(() => visibleNodes(tree, collapsed), [tree, collapsed]);
+  const win = useVirtualRows(nodes.length, '.add-files');
   const chosenBytes = files ? files.reduce((n, f) => n + (wanted.has(f.index) ? f.length : 0), 0) : 0;
 
   const close = (): void => {
+    const magnet = step.kind === 'magnet' ? step.infoHash : undefined;
     reset();
-    props.onClose();
+    props.onClose(magnet);
   };
 
   const cancel = async (): Promise<void> => {
@@ -214,12 +221,19 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                 </button>
               </div>
               <div class="add-files">
-                <table class="grid" aria-label={t('dash_filesToDownload')}>
-                  <tbody>
-                    {visibleNodes(tree, collapsed).map((n) => {
-                      const state = checkState(n, (i) => wanted.has(i));
+                <table class="grid" aria-label={t('dash_filesToDownload')} aria-rowcount={nodes.length} data-count={nodes.length} data-window={`${win.start}-${win.end}`}>
+                  <colgroup>
+                    <col />
+                    <col style={{ width: '84px' }} />
+                  </colgroup>
+                  <tbody ref={win.body}>
+                    <tr class="spacer" aria-hidden="true">
+                      <td colSpan={2} style={{ height: `${win.offset}px` }} />
+                    </tr>
+                    {nodes.slice(win.start, win.end).map((n, i) => {
+                      const state = checkState(n, (index) => wanted.has(index));
                       return (
-                        <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file?.index}>
+                        <tr key={n.key} class={n.file ? 'file' : 'folder'} data-row={win.start + i} aria-rowindex={win.start + i + 1} data-index={n.file?.index}>
                           <td>
                             <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
                               <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
@@ -231,6 +245,9 @@ export function AddDialog(props: { open: boolean; initial: AddSource | null; sna
                         </tr>
                       );
                     })}
+                    <tr class="spacer" aria-hidden="true">
+                      <td colSpan={2} style={{ height: `${win.after}px` }} />
+                    </tr>
                   </tbody>
                 </table>
               </div>

@@ -58,7 +58,7 @@ function Dashboard() {
   const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'addedAt', dir: 'asc' });
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [removing, setRemoving] = useState<string[]>([]);
-  const [adding, setAdding] = useState<{ open: boolean; initial: AddSource | null }>({ open: false, initial: null });
+  const [adding, setAdding] = useState<{ open: boolean; initial: AddSource | null; chooseFor?: string }>({ open: false, initial: null });
   const [dragging, setDragging] = useState(false);
   const [dropMessage, setDropMessage] = useState('');
   const [showStats, setShowStats] = useState(false);
@@ -78,6 +78,16 @@ function Dashboard() {
     const pruned = pruneSelection(selection, new Set(byHash.keys()));
     if (pruned !== selection) setSelection(pruned);
   }, [byHash]);
+
+  // A magnet added with "choose files later" whose metadata arrived (also after a restart): the
+  // file chooser opens for it, once per page.
+  const [offered, setOffered] = useState<ReadonlySet<string>>(new Set());
+  const due = snapshot.torrents.find((row) => row.chooseFiles && row.files.length > 0 && !offered.has(row.infoHash));
+  useEffect(() => {
+    if (!due || adding.open || injected) return;
+    setOffered(new Set([...offered, due.infoHash]));
+    setAdding({ open: true, initial: null, chooseFor: due.infoHash });
+  }, [due?.infoHash, adding.open]);
 
   const selected = [...selection.ids].map((id) => byHash.get(id)).filter((t) => t !== undefined);
   const focused = selection.focus ? byHash.get(selection.focus) : selected.length === 1 ? selected[0] : undefined;
@@ -172,7 +182,18 @@ function Dashboard() {
           setRemoving([]);
         }}
       />
-      <AddDialog open={adding.open} initial={adding.initial} snapshot={snapshot} send={send} onClose={() => setAdding({ open: false, initial: null })} />
+      <AddDialog
+        open={adding.open}
+        initial={adding.initial}
+        chooseFor={adding.chooseFor}
+        snapshot={snapshot}
+        send={send}
+        onClose={(magnet) => {
+          // The magnet's files were just chosen (or it was removed): no second offer for it.
+          if (magnet) setOffered((seen) => new Set([...seen, magnet]));
+          setAdding({ open: false, initial: null });
+        }}
+      />
       {dragging && (
         <div class="drop-overlay" aria-hidden="true">
           <span>{t('dash_dropOverlay')}</span>

@@ -2,14 +2,16 @@
  * Details › Files: the file tree with a checkbox per file and folder (unchecked = skipped), a
  * priority per file (a folder's choice applies below it), per-file progress from the engine's
  * verified bytes, and "Show" for files delivered to the Downloads folder. A change is sent at
- * once and shown as pending until the next snapshot confirms it.
+ * once and shown as pending until the next snapshot confirms it. Only the rows in view are in
+ * the DOM (virtual-rows.ts): a torrent of 10,000 files scrolls like one of ten.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Command, CommandResult, TorrentRow } from '../../src/extension/messages.js';
 import { formatBytes, formatPercent } from '../popup/format.js';
 import { t } from '../common/i18n.js';
 import { TreeToggle } from './tree-toggle.js';
-import { buildFileTree, checkState, visibleNodes, type TreeNode } from './file-tree.js';
+import { buildFileTree, checkState, refreshProgress, visibleNodes, type TreeNode } from './file-tree.js';
+import { useVirtualRows } from './virtual-rows.js';
 import { showDelivered } from './show-download.js';
 import { PlayButton } from '../player/play-button.js';
 
@@ -40,12 +42,21 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [pending, setPending] = useState<Map<number, number>>(new Map());
   const [message, setMessage] = useState('');
-  const tree = useMemo(() => buildFileTree(row.files, row.name), [row.files, row.name]);
-  const engine = new Map(row.files.map((f) => [f.index, f.priority as number]));
+  // The tree's shape depends on the paths only: rebuilt for another torrent, refreshed per snapshot.
+  const shape = useMemo(() => buildFileTree(row.files, row.name), [row.infoHash, row.files.length, row.name]);
+  const last = useRef<{ shape: TreeNode[]; tree: readonly TreeNode[] } | null>(null);
+  const tree = useMemo(() => {
+    const next = refreshProgress(last.current?.shape === shape ? last.current.tree : shape, row.files);
+    last.current = { shape, tree: next };
+    return next;
+  }, [shape, row.files]);
+  const engine = useMemo(() => new Map(row.files.map((f) => [f.index, f.priority as number])), [row.files]);
   // Pending changes the snapshot now confirms are dropped.
   useEffect(() => {
     if ([...pending].some(([i, p]) => engine.get(i) === p)) setPending(new Map([...pending].filter(([i, p]) => engine.get(i) !== p)));
   }, [row.files]);
+  const rows = useMemo(() => visibleNodes(tree, collapsed), [tree, collapsed]);
+  const win = useVirtualRows(rows.length, '.tab-panel');
   if (row.files.length === 0) return <p class="muted">{t('dash_filesUnknown')}</p>;
 
   const priority = (i: number): number => pending.get(i) ?? engine.get(i) ?? 0;
@@ -66,13 +77,13 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
   };
 
   const delivered = row.delivery?.target === 'downloads' && row.delivery.state === 'delivered';
-  const rows = visibleNodes(tree, collapsed);
+  const columns = delivered ? 5 : 4;
   return (
     <div>
       <p role="status" class="field-error">
         {message}
       </p>
-      <table class="grid files-table" aria-label={t('dash_files')}>
+      <table class="grid files-table" aria-label={t('dash_files')} aria-rowcount={rows.length + 1} data-count={rows.length} data-window={`${win.start}-${win.end}`}>
         <thead>
           <tr>
             <th scope="col">{t('dash_col_name')}</th>
@@ -86,12 +97,15 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
             )}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((n) => {
+        <tbody ref={win.body}>
+          <tr class="spacer" aria-hidden="true">
+            <td colSpan={columns} style={{ height: `${win.offset}px` }} />
+          </tr>
+          {rows.slice(win.start, win.end).map((n, i) => {
             const state = checkState(n, (i) => priority(i) > 0);
             const fileProgress = n.length > 0 ? n.downloaded / n.length : 1;
             return (
-              <tr key={n.key} class={n.file ? 'file' : 'folder'} data-index={n.file ? n.file.index : undefined} data-path={n.file?.path} data-priority={n.file ? priority(n.file.index) : undefined}>
+              <tr key={n.key} class={n.file ? 'file' : 'folder'} data-row={win.start + i} aria-rowindex={win.start + i + 2} data-index={n.file ? n.file.index : undefined} data-path={n.file?.path} data-priority={n.file ? priority(n.file.index) : undefined}>
                 <td>
                   <span class="tree-name" style={{ paddingLeft: `${n.depth * 16}px` }}>
                     <TreeToggle node={n} collapsed={collapsed} setCollapsed={setCollapsed} />
@@ -125,6 +139,9 @@ export function FilesTab(props: { torrent: TorrentRow; send: (c: Command) => Pro
               </tr>
             );
           })}
+          <tr class="spacer" aria-hidden="true">
+            <td colSpan={columns} style={{ height: `${win.after}px` }} />
+          </tr>
         </tbody>
       </table>
     </div>

@@ -1,12 +1,14 @@
 /**
  * Details › Pieces: the verified pieces of the selected torrent drawn on a canvas from the compact
  * bitfield the engine publishes for it (one cell per piece, or cells shaded by the share of their
- * pieces present when there are more pieces than cells).
+ * pieces present when there are more pieces than cells). Redrawn when the data or the theme
+ * changes.
  */
 import { useEffect, useRef } from 'preact/hooks';
 import type { TorrentDetail } from '../../src/extension/messages.js';
 import { decodeBitfield, pieceCells } from './chart-math.js';
 import { t } from '../common/i18n.js';
+import { useThemeVersion } from '../common/theme.js';
 
 const CELL = 8;
 const GAP = 1;
@@ -18,6 +20,8 @@ function cssVar(el: Element, name: string, fallback: string): string {
 
 export function PiecesTab(props: { detail: TorrentDetail | undefined; piecesHave: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Colours come from CSS variables: a theme switch redraws with the new ones.
+  const theme = useThemeVersion();
   const detail = props.detail;
   useEffect(() => {
     const el = canvas.current;
@@ -52,7 +56,7 @@ export function PiecesTab(props: { detail: TorrentDetail | undefined; piecesHave
     }
     el.dataset['cells'] = String(cells.length);
     el.dataset['drawn'] = String(Date.now());
-  }, [detail?.pieces, detail?.pieceCount]);
+  }, [detail?.pieces, detail?.pieceCount, theme]);
 
   if (!detail) return <p class="muted">{t('dash_loadingPieces')}</p>;
   if (detail.pieceCount === 0) return <p class="muted">{t('dash_piecesUnknown')}</p>;

@@ -7,6 +7,7 @@ import type { SpeedHistoryView } from '../../src/extension/messages.js';
 import { formatRate } from '../popup/format.js';
 import { linePoints, niceMax } from './chart-math.js';
 import { t } from '../common/i18n.js';
+import { useThemeVersion } from '../common/theme.js';
 
 const HEIGHT = 160;
 const LEFT = 64;
@@ -17,6 +18,8 @@ function cssVar(el: Element, name: string, fallback: string): string {
 
 export function SpeedTab(props: { speed: SpeedHistoryView | undefined; slots: number }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // Colours come from CSS variables: a theme switch redraws with the new ones.
+  const theme = useThemeVersion();
   const speed = props.speed;
   useEffect(() => {
     const el = canvas.current;
@@ -58,7 +61,7 @@ export function SpeedTab(props: { speed: SpeedHistoryView | undefined; slots: nu
     line(speed.down, cssVar(el, '--graph-down', '#1d4ed8'));
     el.dataset['samples'] = String(speed.down.length);
     el.dataset['max'] = String(max);
-  }, [speed]);
+  }, [speed, theme]);
 
   if (!speed) return <p class="muted">{t('dash_loadingSpeed')}</p>;
   const lastDown = speed.down[speed.down.length - 1] ?? 0;

@@ -82,8 +82,11 @@ export interface DeliveryStatus {
   total?: number;
 }
 
-/** A torrent as pages show it: the engine's stats plus the extension's delivery of its files. */
-export type TorrentRow = TorrentStats & { delivery?: DeliveryStatus };
+/**
+ * A torrent as pages show it: the engine's stats plus the extension's delivery of its files, and
+ * `chooseFiles` while the user is still to choose its files (a magnet added with "choose later").
+ */
+export type TorrentRow = TorrentStats & { delivery?: DeliveryStatus; chooseFiles?: boolean };
 
 /** Torrents as the engine reports them, plus host state: everything a page shows. */
 export interface Snapshot {

@@ -47,7 +47,8 @@ export async function seedCreated(command: CreateCommand, deps: CreatedDeps): Pr
   }
   await deps.resume.saveInfo(hex, meta.infoBytes);
   await deps.resume.save(completeRecord(meta, deps.destinationOf(hex), Date.now()));
-  await deps.saved.markDelivered(hex);
+  // The files are the user's own: none is delivered to Downloads, now or when enabled later.
+  await deps.saved.markDelivered(hex, meta.files.map((f) => f.index));
   return deps.add();
 }
 

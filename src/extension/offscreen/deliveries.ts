@@ -7,11 +7,12 @@
  *   extension page closes, and at every browser restart unless the user allowed it on every
  *   visit) the torrent waits as "needs folder access" until a page grants it again and sends
  *   `deliveryFolderChanged`. Nothing is lost meanwhile: the files stay in OPFS.
- * Seeding keeps reading the OPFS copy. The delivered mark is kept in IndexedDB so a restart
- * does not deliver twice; a failed delivery is tried again later.
+ * Seeding keeps reading the OPFS copy. Each delivered file is marked (by index, in IndexedDB) so
+ * a restart does not deliver it twice, and files the user enables after the torrent was
+ * delivered are delivered in their turn once complete; a failed delivery is tried again later.
  */
 import type { Torrent } from '../../engine/session/torrent.js';
-import type { TorrentStats } from '../../engine/session/types.js';
+import type { FileStats, TorrentStats } from '../../engine/session/types.js';
 import { errorMessage } from '../../engine/util/errors.js';
 import { downloadPath } from '../download-names.js';
 import { folderPermission, loadDeliverySetting, type DeliverySetting } from '../delivery-folder.js';
@@ -33,6 +34,14 @@ export interface DeliveryDeps {
 interface InFlight {
   infoHash: string;
   urls: string[];
+  /** The files (by index) this delivery carries. */
+  indexes: number[];
+}
+
+interface DueFile {
+  index: number;
+  path: string;
+  length: number;
 }
 
 export class Deliveries {
@@ -55,7 +64,10 @@ export class Deliveries {
     this.failedAt.clear();
   }
 
-  /** Deliver a finished torrent's files unless that was done before. */
+  /**
+   * Deliver a finished torrent's wanted files that were not delivered before: all of them the
+   * first time, later only the ones the user enabled since (each complete, as seeding says).
+   */
   async consider(torrent: Torrent): Promise<void> {
     const hex = torrent.infoHashHex;
     if (torrent.state !== 'seeding' || this.busy.has(hex)) return;
@@ -63,10 +75,9 @@ export class Deliveries {
     if (failed !== undefined && Date.now() - failed < DELIVERY_RETRY_MS) return;
     this.busy.add(hex);
     try {
-      if (await this.deps.saved.isDelivered(hex)) return void this.busy.delete(hex);
-      const files = torrent.stats().files.filter((f) => f.priority !== 0);
-      // Nothing wanted (every file skipped, or a magnet whose files the user has yet to choose):
-      // nothing to deliver now, and not marked, so the files chosen later are delivered.
+      const files = await this.due(hex, torrent.stats().files);
+      // Nothing new (every wanted file delivered, every file skipped, or a magnet whose files the
+      // user has yet to choose): nothing to do now; files chosen later are delivered then.
       if (files.length === 0) return void this.busy.delete(hex);
       const setting = await (this.deps.loadSetting ?? loadDeliverySetting)();
       if (setting.mode === 'folder' && setting.folder) await this.toFolder(torrent, setting.folder, files);
@@ -76,9 +87,21 @@ export class Deliveries {
     }
   }
 
+  /** Wanted, complete and not yet delivered. */
+  private async due(hex: string, files: readonly FileStats[]): Promise<DueFile[]> {
+    const ready = files.filter((f) => f.priority !== 0 && f.downloaded === f.length);
+    const delivered = await this.deps.saved.deliveredFiles(hex);
+    if (delivered === 'before-marks') {
+      // Marked by a version that kept one mark per torrent: what is wanted now was delivered then.
+      await this.deps.saved.markDelivered(hex, ready.map((f) => f.index));
+      return [];
+    }
+    return ready.filter((f) => !delivered.has(f.index)).map((f) => ({ index: f.index, path: f.path, length: f.length }));
+  }
+
   // --- a picked folder ----------------------------------------------------------------------
 
-  private async toFolder(torrent: Torrent, folder: NonNullable<DeliverySetting['folder']>, files: readonly { path: string; length: number }[]): Promise<void> {
+  private async toFolder(torrent: Torrent, folder: NonNullable<DeliverySetting['folder']>, files: readonly DueFile[]): Promise<void> {
     const hex = torrent.infoHashHex;
     if ((await folderPermission(folder)) !== 'granted') {
       this.setStatus(hex, { target: 'folder', state: 'needs-access', message: needsAccess(folder.name) });
@@ -90,7 +113,7 @@ export class Deliveries {
     copying(0, files.reduce((n, f) => n + f.length, 0));
     try {
       await copyIntoFolder(folder, hex, files, { getFile: (path) => this.deps.getFile(torrent.destination, path), progress: copying });
-      await this.deps.saved.markDelivered(hex);
+      await this.deps.saved.markDelivered(hex, files.map((f) => f.index));
       this.failedAt.delete(hex);
       this.setStatus(hex, { target: 'folder', state: 'delivered', message: `In “${folder.name}”.` });
       this.busy.delete(hex);
@@ -106,7 +129,7 @@ export class Deliveries {
 
   // --- the Downloads folder -------------------------------------------------------------------
 
-  private async toDownloads(torrent: Torrent, files: readonly { path: string }[]): Promise<void> {
+  private async toDownloads(torrent: Torrent, files: readonly DueFile[]): Promise<void> {
     const hex = torrent.infoHashHex;
     const urls: string[] = [];
     try {
@@ -121,7 +144,7 @@ export class Deliveries {
       }
       const deliveryId = this.nextId++;
       if (!this.deps.send({ type: 'deliver', deliveryId, infoHash: hex, files: list })) throw new Error('the service worker is not connected');
-      this.inFlight.set(deliveryId, { infoHash: hex, urls });
+      this.inFlight.set(deliveryId, { infoHash: hex, urls, indexes: files.map((f) => f.index) });
       this.setStatus(hex, { target: 'downloads', state: 'copying', message: 'Saving to Downloads…' });
     } catch (error) {
       for (const url of urls) URL.revokeObjectURL(url);
@@ -136,7 +159,7 @@ export class Deliveries {
     for (const url of flight.urls) URL.revokeObjectURL(url);
     if (!ok) return this.fail(flight.infoHash, 'downloads', error ?? 'download failed');
     try {
-      await this.deps.saved.markDelivered(flight.infoHash);
+      await this.deps.saved.markDelivered(flight.infoHash, flight.indexes);
       this.failedAt.delete(flight.infoHash);
       this.setStatus(flight.infoHash, { target: 'downloads', state: 'delivered', message: 'In Downloads.' });
     } finally {

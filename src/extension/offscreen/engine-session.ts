@@ -4,7 +4,7 @@
  * Without a host the torrents are still listed (from saved data) with the reason they wait, and
  * new ones are kept; all of them start when the host appears.
  */
-import { Client } from '../../engine/session/client.js';
+import type { Client } from '../../engine/session/client.js';
 import type { Torrent } from '../../engine/session/torrent.js';
 import type { AddTorrentOptions, TorrentStats } from '../../engine/session/types.js';
 import { ResumeStore } from '../../engine/storage/resume-store.js';
@@ -13,7 +13,9 @@ import type { BrowserPlatform } from '../../platform/browser/index.js';
 import { RelayNetwork } from '../../platform/browser/relay-network.js';
 import { isDashboardCommandType, isTorrentControlCommandType, type Command, type CommandResult, type DashboardCommand, type DashboardData, type HostStatus, type PeerView, type RelayInfo, type TorrentControlCommand } from '../messages.js';
 import { AltSwitchMemory, controlData, runTorrentControlCommand } from './torrent-control.js';
-import { clientNetworkOptions, sameSettings, type NetworkSettings } from '../settings.js';
+import { sameSettings, type NetworkSettings } from '../settings.js';
+import { createClient } from './create-client.js';
+import { FileChoices } from './file-choices.js';
 import { altSpeedChanged, clientTransferOptions, transferNeedsRestart, type TransferSettings } from '../preferences.js';
 import { parseAddSource } from './add-source.js';
 import { runDashboardCommand } from './dashboard-commands.js';
@@ -26,10 +28,6 @@ import { peerViews } from './peer-view.js';
 import type { SwitchableNetwork } from './switchable-network.js';
 
 export const ENGINE_LIMITS = {
-  /** Incoming peers reach us (through the relay) at the settings' port; any free one if it is taken. */
-  listenHost: '0.0.0.0',
-  /** The global limits cap wire bytes, protocol overhead included (issue 7), not only payload. */
-  countOverhead: true,
   /** Client.close announces `stopped`; do not wait longer than this for a dead relay. */
   closeTimeoutMs: 6_000,
   /** After losing the relay, ask for it again after this long (doubling, up to the max). */
@@ -45,6 +43,7 @@ export interface EngineDeps {
   network: SwitchableNetwork;
   saved: SavedTorrents;
   deliveries: Deliveries;
+  choices: FileChoices;
   /** Something changed: publish the list soon. */
   changed(): void;
   /** Ask the service worker for the relay again (after losing it). */
@@ -202,12 +201,14 @@ export class EngineSession {
         });
       }
       if (isDashboardCommandType(command.type)) {
-        return await runDashboardCommand(command as DashboardCommand, {
+        const result = await runDashboardCommand(command as DashboardCommand, {
           http: this.deps.platform.http,
           need: (hex) => this.need(hex),
           add: (source, options) => this.add(source, options),
           changed: () => this.deps.changed(),
         });
+        if (result.ok && command.type === 'setFilePriorities') await this.filesChosen(command.infoHash);
+        return result;
       }
       switch (command.type) {
         case 'add':
@@ -252,6 +253,7 @@ export class EngineSession {
     const parsed = await parseAddSource(input, this.deps.platform.http);
     // Kept before starting: nothing the user added is lost, whatever happens next.
     if (!(await this.deps.saved.load(parsed.infoHash))) await this.deps.saved.save(parsed.infoHash, parsed.source);
+    if (FileChoices.isChooseLater(parsed.source, options)) await this.deps.choices.added(parsed.infoHash);
     if (this.client) {
       try {
         await this.addOnce(this.client, parsed.infoHash, parsed.source, options);
@@ -268,6 +270,13 @@ export class EngineSession {
     return this.client?.get(infoHash);
   }
 
+  /** Files (re)chosen: the choice is made, and files enabled in a delivered torrent may be due. */
+  private async filesChosen(infoHash: string): Promise<void> {
+    await this.deps.choices.chosen(infoHash);
+    const torrent = this.client?.get(infoHash);
+    if (torrent) void this.deps.deliveries.consider(torrent);
+  }
+
   private need(infoHash: string): Torrent {
     const torrent = this.client?.get(infoHash);
     if (torrent) return torrent;
@@ -279,6 +288,7 @@ export class EngineSession {
     else await this.resume.delete(hex);
     if (deleteData) await this.deps.platform.storage.removeRoot(destinationOf(hex));
     await this.deps.saved.forget(hex);
+    this.deps.choices.forget(hex);
     this.startErrors.delete(hex);
     await this.refreshWaiting();
   }
@@ -320,6 +330,7 @@ export class EngineSession {
     // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
     // forgotten here too, or it would come back from the saved list (its files stay).
     client.on('removed', (hex) => void this.deps.saved.forget(hex).then(() => this.refreshWaiting()));
+    await this.deps.choices.load();
     await client.restore();
     // Torrents the engine has no record of yet: magnets still without metadata, adds made offline.
     for (const hex of await this.deps.saved.list()) {
@@ -327,7 +338,7 @@ export class EngineSession {
       const saved = await this.deps.saved.load(hex);
       if (!saved) continue;
       try {
-        await this.addOnce(client, hex, saved.source);
+        await this.addOnce(client, hex, saved.source, this.deps.choices.addOptions(hex));
         this.startErrors.delete(hex);
       } catch (error) {
         this.startErrors.set(hex, errorMessage(error));
@@ -353,6 +364,7 @@ export class EngineSession {
   private watch(torrent: Torrent): void {
     if (this.watched.has(torrent)) return;
     this.watched.add(torrent);
+    this.deps.choices.watch(torrent);
     const changed = (): void => this.deps.changed();
     torrent.on('state', changed);
     torrent.on('metadata', changed);
@@ -424,17 +436,5 @@ export class EngineSession {
       this.waiting = out;
     }
     this.deps.changed();
-  }
-}
-
-async function createClient(platform: BrowserPlatform, settings: NetworkSettings, transfer: TransferSettings): Promise<Client> {
-  const options = { platform, listenHost: ENGINE_LIMITS.listenHost, countOverhead: ENGINE_LIMITS.countOverhead, ...clientNetworkOptions(settings), ...clientTransferOptions(transfer) };
-  try {
-    return await Client.create(options);
-  } catch (error) {
-    if (options.port === 0) throw error;
-    // Another program holds the chosen port: any free one works, the trackers and DHT learn which.
-    console.warn(`TorrentEdge: port ${options.port} is taken (${errorMessage(error)}); listening on any free port`);
-    return Client.create({ ...options, port: 0 });
   }
 }

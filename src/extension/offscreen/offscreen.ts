@@ -11,6 +11,7 @@ import { torrentDetail, totalsOf } from './dashboard-data.js';
 import { SpeedHistory } from './speed-history.js';
 import { Deliveries } from './deliveries.js';
 import { EngineSession } from './engine-session.js';
+import { FileChoices } from './file-choices.js';
 import { SavedTorrents } from './saved-torrents.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { StreamService } from './stream-service.js';
@@ -25,12 +26,13 @@ async function main(): Promise<void> {
   const send: WorkerLink['send'] = (message) => link?.send(message) ?? false;
 
   let engine: EngineSession | null = null;
+  const choices = new FileChoices(saved);
   const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon() });
   /** Torrents whose peers some page shows: only those travel in the snapshot. */
   let watchedPeers: string[] = [];
   const history = new SpeedHistory();
   const publisher = new SnapshotPublisher(
-    () => (engine?.stats() ?? []).map((t) => deliveries.decorate(t)),
+    () => (engine?.stats() ?? []).map((t) => choices.decorate(deliveries.decorate(t))),
     (torrents, peers, dashboard) => send({ type: 'torrents', torrents, ...(peers ? { peers } : {}), ...(dashboard ? { dashboard } : {}) }),
     () => engine?.peers(watchedPeers),
     (torrents) => {
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     network,
     saved,
     deliveries,
+    choices,
     changed: () => publisher.soon(),
     requestRelay: () => send({ type: 'hello' }),
     completed: (infoHash, name) => send({ type: 'completed', infoHash, name }),

@@ -98,14 +98,41 @@ describe('saved torrents', () => {
     expect(await new SavedTorrents(kv).load(HASH)).toBeUndefined();
   });
 
-  it('forget removes the source and the delivered mark', async () => {
+  it('forget removes the source and the delivered marks', async () => {
     const saved = new SavedTorrents(new MemoryKeyValueStore());
     await saved.save(HASH, { kind: 'magnet', uri: `magnet:?xt=urn:btih:${HASH}` });
-    await saved.markDelivered(HASH);
-    expect(await saved.isDelivered(HASH)).toBe(true);
+    await saved.markDelivered(HASH, [0]);
+    expect(await saved.deliveredFiles(HASH)).toEqual(new Set([0]));
     await saved.forget(HASH);
-    expect(await saved.isDelivered(HASH)).toBe(false);
+    expect(await saved.deliveredFiles(HASH)).toEqual(new Set());
     expect(await saved.list()).toEqual([]);
+  });
+
+  it('delivered marks are per file and add up; the old whole-torrent mark reads as such', async () => {
+    const kv = new MemoryKeyValueStore();
+    const saved = new SavedTorrents(kv);
+    await saved.markDelivered(HASH, [2, 0]);
+    await saved.markDelivered(HASH, [5, 2]);
+    expect(await saved.deliveredFiles(HASH)).toEqual(new Set([0, 2, 5]));
+    await kv.set(`ext-delivered-${HASH}`, new TextEncoder().encode(String(1_763_900_000_000)));
+    expect(await saved.deliveredFiles(HASH)).toBe('before-marks');
+    await saved.markDelivered(HASH, [1]);
+    expect(await saved.deliveredFiles(HASH)).toEqual(new Set([1]));
+  });
+
+  it('"choose files later" is kept with the source, survives a reload of the store, and is cleared once chosen', async () => {
+    const kv = new MemoryKeyValueStore();
+    const uri = `magnet:?xt=urn:btih:${HASH}&dn=later`;
+    await new SavedTorrents(kv).save(HASH, { kind: 'magnet', uri }, 7, { chooseLater: true });
+    await new SavedTorrents(kv).save('ff'.repeat(20), { kind: 'torrent', bytes: MULTI }, 8);
+    const again = new SavedTorrents(kv);
+    expect(await again.chooseLaterList()).toEqual([HASH]);
+    expect(await again.load(HASH)).toEqual({ source: { kind: 'magnet', uri }, addedAt: 7 });
+    await again.setChooseLater(HASH, false);
+    expect(await again.chooseLaterList()).toEqual([]);
+    expect(await again.load(HASH)).toEqual({ source: { kind: 'magnet', uri }, addedAt: 7 });
+    await again.setChooseLater('ee'.repeat(20), true); // unknown: nothing written
+    expect(await again.list()).not.toContain('ee'.repeat(20));
   });
 
   it('saved keys do not show up as engine resume records', async () => {

@@ -231,8 +231,8 @@ describe('ETA text', () => {
     [125, '2m 5s'],
     [3 * 3600 + 12 * 60, '3h 12m'],
     [50 * 3600, '2d 2h'],
-    [400 * 86400, '> 1 year'],
-  ])('%s → %s', (seconds, text) => expect(formatEta(seconds)).toBe(text));
+    [400 * 86400, '> 1y'],
+  ])('%s → %s', (seconds, text) => expect(formatEta(seconds, 'en')).toBe(text));
 });
 
 describe('state labels', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFileTree, checkState, visibleNodes } from '../../../extension-ui/dashboard/file-tree.js';
+import { buildFileTree, checkState, refreshProgress, visibleNodes } from '../../../extension-ui/dashboard/file-tree.js';
 
 const FILES = [
   { index: 0, path: 'pack/readme.txt', length: 10, downloaded: 10, priority: 4 },
@@ -46,5 +46,26 @@ describe('buildFileTree', () => {
   it('names with markup stay plain strings', () => {
     const tree = buildFileTree([{ index: 0, path: 'x/<img src=x onerror=alert(1)>', length: 1 }], 'x');
     expect(tree[0]!.name).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('refreshProgress takes newer verified bytes without rebuilding: same shape, new sums', () => {
+    const tree = buildFileTree(FILES, 'pack');
+    const later = FILES.map((f) => ({ ...f, downloaded: f.length }));
+    const fresh = refreshProgress(tree, later);
+    expect(visibleNodes(fresh, new Set()).map((n) => n.key)).toEqual(visibleNodes(tree, new Set()).map((n) => n.key));
+    expect(fresh[0]!.downloaded).toBe(305);
+    expect(fresh[0]!.children.find((n) => n.name === 'deep')!.downloaded).toBe(5);
+    expect(tree[0]!.downloaded).toBe(55); // the old tree is left as it was
+    expect(fresh[0]).not.toBe(tree[0]);
+    expect(fresh[1], 'readme.txt did not change').toBe(tree[1]);
+    expect(refreshProgress(fresh, later), 'nothing new: the same tree').toBe(fresh);
+  });
+
+  it('10,000 files: sorted by name with numbers in order', () => {
+    const files = Array.from({ length: 10_000 }, (_, i) => ({ index: i, path: `big/f-${9_999 - i}.bin`, length: 1 }));
+    const rows = visibleNodes(buildFileTree(files, 'big'), new Set());
+    expect(rows).toHaveLength(10_000);
+    expect(rows.slice(0, 3).map((n) => n.name)).toEqual(['f-0.bin', 'f-1.bin', 'f-2.bin']);
+    expect(rows[9_999]!.name).toBe('f-9999.bin');
   });
 });
