@@ -79,7 +79,8 @@ export interface Network {
   bindUdp(port: number, host: string): Promise<UdpSocket>;
   /**
    * A UDP socket joined to a multicast group; send to `{ host: group, port }` to reach every
-   * member. Absent where the platform has no multicast (the browser's relay).
+   * member. Absent where the platform has no multicast. The browser's relay joins only BEP 14's
+   * LSD groups and sets TTL and loopback itself (docs/relay-protocol.md, UDP_JOIN).
    */
   bindMulticast?(options: MulticastOptions): Promise<UdpSocket>;
 }
