@@ -5,6 +5,7 @@ import { Connector } from '../peer/connector.js';
 import type { StreamEncryption, UtpTransport } from '../peer/transport.js';
 import { createDht, type Dht } from '../dht/index.js';
 import { createUtpTransport } from '../utp/index.js';
+import { limitsForSocket } from '../utp/limits.js';
 import { createStreamEncryption } from '../crypto/mse/index.js';
 import { UdpMux } from './udp-mux.js';
 import { startLocalDiscovery } from '../lsd/start-local-discovery.js';
@@ -144,7 +145,7 @@ export class Client extends Emitter<ClientEvents> {
       this.dht = dht;
     }
     if (wantUtp) {
-      const utp = createUtpTransport({ send, clock: this.clock, random: this.random });
+      const utp = createUtpTransport({ send, clock: this.clock, random: this.random, limits: limitsForSocket(mux.socket.receiveBufferBytes) });
       mux.add((data, from) => utp.handlePacket(data, from));
       utp.onIncoming((socket) => this.onIncoming(socket, 'utp'));
       this.utp = utp;

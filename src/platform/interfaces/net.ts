@@ -44,6 +44,12 @@ export interface TcpListener {
 
 export interface UdpSocket {
   readonly port: number;
+  /**
+   * Payload bytes the OS holds for this socket while the program is busy (Node: half of what
+   * SO_RCVBUF reports, as Linux doubles it for its bookkeeping); undefined where unknown. uTP
+   * advertises no larger a receive window, so a peer's burst cannot overflow it.
+   */
+  readonly receiveBufferBytes?: number;
   send(data: Uint8Array, to: Endpoint): void;
   setHandler(onMessage: (data: Uint8Array, from: Endpoint) => void): void;
   close(): void;

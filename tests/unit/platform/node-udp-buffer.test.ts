@@ -28,6 +28,8 @@ for i in range(${COUNT}):
 describe.skipIf(rmemMax() < NODE_NETWORK_DEFAULTS.udpSocketBufferBytes)('Node UDP receive buffer', () => {
   it(`keeps a burst of ${COUNT} full datagrams that arrive while the event loop is busy`, async () => {
     const udp = await new NodeNetwork().bindUdp(0, '127.0.0.1');
+    // What uTP sizes its receive window by (half of SO_RCVBUF, which Linux reports doubled).
+    expect(udp.receiveBufferBytes).toBe(NODE_NETWORK_DEFAULTS.udpSocketBufferBytes);
     let received = 0;
     udp.setHandler(() => received++);
     try {
