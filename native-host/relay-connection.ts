@@ -4,7 +4,8 @@
  */
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import type { RelayLimits } from '../src/relay/limits.js';
+import { isAllowedMulticastGroup, type RelayLimits } from '../src/relay/limits.js';
+import { isIP } from 'node:net';
 import { decodeMessage, FrameBatcher } from '../src/relay/batch.js';
 import {
   encodeFrame,
@@ -12,8 +13,10 @@ import {
   HOST_STREAM_BIT,
   Op,
   opName,
+  MIN_RELAY_PROTOCOL_VERSION,
   RELAY_PROTOCOL_VERSION,
   RelayProtocolError,
+  UDP_JOIN_SINCE_VERSION,
   type CloseKind,
   type Frame,
 } from '../src/relay/protocol.js';
@@ -40,6 +43,8 @@ export class RelayConnection implements StreamContext {
   readonly budget: SendBudget;
   readonly frames: FramePool;
   clientWindow = 0;
+  /** The version this client speaks (from its HELLO), within what the host serves. */
+  private version = 0;
   private helloDone = false;
   private readonly helloTimer: NodeJS.Timeout;
   private readonly streams = new Map<number, HostStream>();
@@ -209,17 +214,19 @@ export class RelayConnection implements StreamContext {
   private onHello(frame: Frame): void {
     if (frame.op !== Op.HELLO) throw new RelayProtocolError(`expected HELLO first, got ${opName(frame.op)}`);
     clearTimeout(this.helloTimer);
-    if (frame.version !== RELAY_PROTOCOL_VERSION) {
+    if (frame.version < MIN_RELAY_PROTOCOL_VERSION || frame.version > RELAY_PROTOCOL_VERSION) {
       this.fail(
         CLOSE_CODES.unsupportedVersion,
-        `relay protocol ${frame.version} unsupported; host speaks ${RELAY_PROTOCOL_VERSION}: update the extension and host together`,
+        `relay protocol ${frame.version} unsupported; host speaks ${RELAY_PROTOCOL_VERSION} (down to ${MIN_RELAY_PROTOCOL_VERSION}): update the extension and host together`,
       );
       return;
     }
     this.helloDone = true;
+    this.version = frame.version;
     this.clientWindow = frame.window;
-    // The hello travels alone, never in a BATCH.
-    this.batcher.sendAlone(encodeFrame({ op: Op.HELLO_OK, version: RELAY_PROTOCOL_VERSION, window: this.limits.streamWindowBytes, maxData: this.limits.maxDataBytes }));
+    // The hello travels alone, never in a BATCH. It answers with the client's version: an
+    // older client keeps working with a newer host.
+    this.batcher.sendAlone(encodeFrame({ op: Op.HELLO_OK, version: frame.version, window: this.limits.streamWindowBytes, maxData: this.limits.maxDataBytes }));
   }
 
   private dispatch(frame: Frame): void {
@@ -266,6 +273,18 @@ export class RelayConnection implements StreamContext {
         if (!this.admit(frame.stream, this.udpSockets < this.limits.maxUdpSockets && this.streams.size < this.limits.maxStreams, `${this.limits.maxUdpSockets} UDP sockets`)) return;
         this.bind(frame.stream, frame.host, frame.port);
         return;
+      case Op.UDP_JOIN: {
+        if (this.version < UDP_JOIN_SINCE_VERSION) throw new RelayProtocolError(`UDP_JOIN needs relay protocol ${UDP_JOIN_SINCE_VERSION}; this client spoke ${this.version}`);
+        this.open(frame.stream);
+        const refusal = this.joinRefusal(frame.group, frame.port, frame.interfaceAddress);
+        if (refusal) {
+          this.send(encodeFrame({ op: Op.CLOSE, stream: frame.stream, kind: 'other', message: refusal }));
+          return;
+        }
+        if (!this.admit(frame.stream, this.udpSockets < this.limits.maxUdpSockets && this.streams.size < this.limits.maxStreams, `${this.limits.maxUdpSockets} UDP sockets`)) return;
+        this.bind(frame.stream, frame.group, frame.port, frame.interfaceAddress);
+        return;
+      }
       case Op.HELLO:
         throw new RelayProtocolError('HELLO sent twice');
       default:
@@ -302,11 +321,26 @@ export class RelayConnection implements StreamContext {
     );
   }
 
-  private bind(id: number, host: string, port: number): void {
+  /**
+   * Why a UDP_JOIN is refused, or undefined: only the groups in limits.multicastGroups, and an
+   * interface named by an address of the group's family. Checked here, in one place.
+   */
+  private joinRefusal(group: string, port: number, interfaceAddress: string): string | undefined {
+    if (!isAllowedMulticastGroup(this.limits, group, port)) {
+      const allowed = this.limits.multicastGroups.map((g) => (g.host.includes(':') ? `[${g.host}]:${g.port}` : `${g.host}:${g.port}`)).join(', ');
+      return `the relay joins only the local service discovery groups (${allowed})`;
+    }
+    if (interfaceAddress !== '' && isIP(interfaceAddress) !== isIP(group)) return `multicast interface "${interfaceAddress}" is not an address of the group's family`;
+    return undefined;
+  }
+
+  /** UDP_BIND, or UDP_JOIN when `interfaceAddress` is given ('' = the OS's choice of interface). */
+  private bind(id: number, host: string, port: number, interfaceAddress?: string): void {
     this.udpSockets++;
     const pending = new PendingUdp();
     this.streams.set(id, pending);
-    UdpStream.bind(this, id, host, port).then(
+    const what = interfaceAddress === undefined ? `cannot bind UDP ${host}:${port}` : `cannot join multicast ${host}:${port}`;
+    (interfaceAddress === undefined ? UdpStream.bind(this, id, host, port) : UdpStream.join(this, id, host, port, interfaceAddress)).then(
       ({ udp, port: bound }) => {
         if (this.streams.get(id) !== pending) return udp.abort();
         this.streams.set(id, udp);
@@ -314,7 +348,7 @@ export class RelayConnection implements StreamContext {
       },
       (error: unknown) => {
         if (this.streams.get(id) !== pending) return;
-        const reason = closeReason(error, `cannot bind UDP ${host}:${port}`);
+        const reason = closeReason(error, what);
         this.closeStream(id, reason.kind, reason.message);
       },
     );

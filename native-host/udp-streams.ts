@@ -2,6 +2,8 @@
  * UDP streams on the host: one node:dgram socket per stream. UDP is lossy by contract, so
  * there is no credit: datagrams for the browser are dropped while the WebSocket has more than
  * limits.maxBufferedBytesTotal queued, and sends beyond limits.maxPendingUdpBytes are dropped.
+ * A joined (multicast) stream sends only to its own group and port, datagrams of at most
+ * limits.maxMulticastDatagramBytes, with the host's TTL: the relay is no general multicast tool.
  */
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
@@ -20,6 +22,8 @@ export class UdpStream {
     private readonly ctx: StreamContext,
     readonly id: number,
     private readonly socket: DgramSocket,
+    /** A joined stream's group: its only destination. */
+    private readonly group?: { host: string; port: number },
   ) {
     socket.on('message', (msg: Buffer, rinfo) => {
       if (this.gone) return;
@@ -60,7 +64,46 @@ export class UdpStream {
     });
   }
 
+  /**
+   * A socket on the group's port (wildcard address, SO_REUSEADDR: other BEP 14 clients on this
+   * machine share the port) joined to `group` on `interfaceAddress` ('' = the OS's choice),
+   * sending from that interface with limits.multicastTtl and loopback on (local programs are
+   * local peers too). The caller has checked the group against limits.multicastGroups.
+   */
+  static join(ctx: StreamContext, id: number, group: string, port: number, interfaceAddress: string): Promise<{ udp: UdpStream; port: number }> {
+    const v6 = isIPv6(group);
+    return new Promise((resolve, reject) => {
+      const socket = createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: true });
+      const fail = (error: unknown): void => {
+        try {
+          socket.close();
+        } catch {
+          // Never bound.
+        }
+        reject(error);
+      };
+      socket.once('error', fail);
+      socket.bind(port, v6 ? '::' : '0.0.0.0', () => {
+        socket.off('error', fail);
+        try {
+          socket.addMembership(group, interfaceAddress || undefined);
+          if (interfaceAddress) socket.setMulticastInterface(interfaceAddress);
+          socket.setMulticastTTL(ctx.limits.multicastTtl);
+          socket.setMulticastLoopback(true);
+        } catch (error) {
+          fail(error);
+          return;
+        }
+        resolve({ udp: new UdpStream(ctx, id, socket, { host: group.toLowerCase(), port }), port: socket.address().port });
+      });
+    });
+  }
+
   send(data: Uint8Array, host: string, port: number): void {
+    if (this.group && (host.toLowerCase() !== this.group.host || port !== this.group.port || data.length > this.ctx.limits.maxMulticastDatagramBytes)) {
+      this.dropped++;
+      return;
+    }
     if (this.gone || this.pendingBytes + data.length > this.ctx.limits.maxPendingUdpBytes) {
       this.dropped++;
       return;

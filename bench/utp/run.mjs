@@ -24,6 +24,7 @@ const PYTHON = '/usr/bin/python3';
 
 const { createNodePlatform } = await import(join(BUILD, 'platform', 'node', 'index.js'));
 const { createUtpTransport } = await import(join(BUILD, 'engine', 'utp', 'index.js'));
+const { limitsForSocket } = await import(join(BUILD, 'engine', 'utp', 'limits.js'));
 const { systemClock } = await import(join(BUILD, 'engine', 'util', 'clock.js'));
 const { mathRandom } = await import(join(BUILD, 'engine', 'util', 'random.js'));
 const { encodeHandshake } = await import(join(BUILD, 'engine', 'wire', 'handshake.js'));
@@ -46,7 +47,8 @@ const mb = (bytes, ms) => bytes / 1e6 / (ms / 1000);
 async function utpEndpoint(port = 0) {
   const platform = createNodePlatform({ stateDir: WORK });
   const udp = await platform.network.bindUdp(port, '127.0.0.1');
-  const transport = createUtpTransport({ send: (d, to) => udp.send(d, to), clock: systemClock, random: mathRandom });
+  // As the Client does: the receive window no larger than the socket's OS buffer.
+  const transport = createUtpTransport({ send: (d, to) => udp.send(d, to), clock: systemClock, random: mathRandom, limits: limitsForSocket(udp.receiveBufferBytes) });
   udp.setHandler((d, from) => transport.handlePacket(d, from));
   return { udp, transport, close: () => (transport.close(), udp.close()) };
 }

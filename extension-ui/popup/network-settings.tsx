@@ -16,6 +16,7 @@ interface Form {
   pex: boolean;
   utp: boolean;
   lsd: boolean;
+  lsdInterface: string;
   encryption: string;
   port: string;
   dhtBootstrap: string;
@@ -29,7 +30,7 @@ const ENCRYPTION_LABELS: Record<string, string> = {
 };
 
 function toForm(s: NetworkSettings): Form {
-  return { dht: s.dht, pex: s.pex, utp: s.utp, lsd: s.lsd, encryption: s.encryption, port: String(s.port), dhtBootstrap: formatBootstrapNodes(s.dhtBootstrap) };
+  return { dht: s.dht, pex: s.pex, utp: s.utp, lsd: s.lsd, lsdInterface: s.lsdInterface, encryption: s.encryption, port: String(s.port), dhtBootstrap: formatBootstrapNodes(s.dhtBootstrap) };
 }
 
 function FieldError(props: { id: string; message: string | undefined }) {
@@ -73,7 +74,7 @@ export function NetworkSettingsSection(props: { snapshot: Snapshot; send: Send }
     setBusy(true);
     const result = await props.send({
       type: 'setNetworkSettings',
-      input: { dht: form.dht, pex: form.pex, utp: form.utp, lsd: form.lsd, encryption: form.encryption, port: form.port, dhtBootstrap: form.dhtBootstrap },
+      input: { dht: form.dht, pex: form.pex, utp: form.utp, lsd: form.lsd, lsdInterface: form.lsdInterface, encryption: form.encryption, port: form.port, dhtBootstrap: form.dhtBootstrap },
     });
     setBusy(false);
     if (result.ok) {
@@ -113,7 +114,25 @@ export function NetworkSettingsSection(props: { snapshot: Snapshot; send: Send }
         {toggle('dht', 'Find peers through the DHT', 'Mainline DHT (BEP 5): magnets without a tracker find peers. Uses UDP through the native host.')}
         {toggle('pex', 'Peer exchange (PEX)', 'Peers tell each other about more peers (BEP 11). Never used for private torrents.')}
         {toggle('utp', 'uTP', 'Reach peers over uTP (BEP 29) as well as TCP; some peers speak only uTP.')}
-        {toggle('lsd', 'Local service discovery (LSD)', 'Not available in the extension yet: the native host does not relay multicast.')}
+        {toggle('lsd', 'Local service discovery (LSD)', 'Find peers on the local network (BEP 14) through multicast, which the native host joins for it.')}
+        <div class="setting">
+          <label for="lsd-interface">LSD interface address</label>
+          <input
+            id="lsd-interface"
+            name="lsdInterface"
+            type="text"
+            autocomplete="off"
+            spellcheck={false}
+            value={form.lsdInterface}
+            aria-invalid={errors.lsdInterface ? 'true' : 'false'}
+            aria-describedby="lsd-interface-hint lsdInterface-error"
+            onInput={(e) => update({ lsdInterface: (e.currentTarget as HTMLInputElement).value })}
+          />
+          <p id="lsd-interface-hint" class="muted hint">
+            Address of the network interface LSD uses (127.0.0.1: this machine only). Empty: the default.
+          </p>
+          <FieldError id="lsdInterface-error" message={errors.lsdInterface} />
+        </div>
         <div class="setting">
           <label for="encryption">Encryption</label>
           <select

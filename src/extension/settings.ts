@@ -23,8 +23,13 @@ export interface NetworkSettings {
   pex: boolean;
   /** uTP (BEP 29) over the relay's UDP, next to TCP. */
   utp: boolean;
-  /** Local service discovery (BEP 14): multicast, which the relay does not carry yet (always false). */
+  /** Local service discovery (BEP 14): the LSD multicast group, joined through the relay (UDP_JOIN). */
   lsd: boolean;
+  /**
+   * Local address of the interface LSD joins and announces on ('127.0.0.1' keeps it on this
+   * machine); '' lets the host's OS choose. An IPv6 address picks BEP 14's IPv6 group.
+   */
+  lsdInterface: string;
   /** Message stream encryption policy (MSE/PE). */
   encryption: EncryptionSetting;
   /** TCP and UDP port the relay listens on for peers; 0 = any free port. */
@@ -38,6 +43,7 @@ export const DEFAULT_NETWORK_SETTINGS: NetworkSettings = {
   pex: true,
   utp: true,
   lsd: false,
+  lsdInterface: '',
   encryption: 'preferred',
   port: 6881,
   dhtBootstrap: [],
@@ -54,6 +60,8 @@ export interface NetworkSettingsInput {
   pex?: unknown;
   utp?: unknown;
   lsd?: unknown;
+  /** An IP address, or '' for the OS's choice. */
+  lsdInterface?: unknown;
   encryption?: unknown;
   port?: unknown;
   /** "host:port" entries separated by commas, spaces or new lines; `[v6]:port` for IPv6. */
@@ -78,7 +86,11 @@ export function validateNetworkSettings(input: unknown, base: NetworkSettings = 
     if (typeof value !== 'boolean') errors[key] = `${key} must be on or off.`;
     else out[key] = value;
   }
-  if (out.lsd) errors.lsd = 'Local service discovery is not available in the extension yet: the native host does not relay multicast.';
+  if (raw.lsdInterface !== undefined) {
+    const address = parseInterfaceAddress(raw.lsdInterface);
+    if (address === null) errors.lsdInterface = 'The LSD interface must be an IP address of this machine (e.g. 127.0.0.1), or empty for the default.';
+    else out.lsdInterface = address;
+  }
   if (raw.encryption !== undefined) {
     if (typeof raw.encryption === 'string' && (ENCRYPTION_SETTINGS as readonly string[]).includes(raw.encryption)) out.encryption = raw.encryption as EncryptionSetting;
     else errors.encryption = `Encryption must be one of: ${ENCRYPTION_SETTINGS.join(', ')}.`;
@@ -94,6 +106,17 @@ export function validateNetworkSettings(input: unknown, base: NetworkSettings = 
     else out.dhtBootstrap = nodes;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, settings: out };
+}
+
+/** '' or an IPv4 / IPv6 literal (no brackets, no zone); null when it is neither. */
+function parseInterfaceAddress(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (text === '') return '';
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) return v4.slice(1).every((part) => Number(part) <= 255) ? text : null;
+  if (text.length <= 45 && /^[0-9a-fA-F:.]+$/.test(text) && text.includes(':') && (text.match(/::/g)?.length ?? 0) <= 1) return text.toLowerCase();
+  return null;
 }
 
 function parsePort(value: unknown): number | null {
@@ -161,12 +184,13 @@ export function sameSettings(a: NetworkSettings, b: NetworkSettings): boolean {
 }
 
 /** The engine's options for these settings (the parts the Client takes at creation). */
-export function clientNetworkOptions(settings: NetworkSettings): Pick<ClientOptions, 'dht' | 'pex' | 'utp' | 'lsd' | 'encryption' | 'port' | 'dhtBootstrap'> {
+export function clientNetworkOptions(settings: NetworkSettings): Pick<ClientOptions, 'dht' | 'pex' | 'utp' | 'lsd' | 'lsdInterface' | 'encryption' | 'port' | 'dhtBootstrap'> {
   return {
     dht: settings.dht,
     pex: settings.pex,
     utp: settings.utp,
     lsd: settings.lsd,
+    ...(settings.lsdInterface ? { lsdInterface: settings.lsdInterface } : {}),
     encryption: settings.encryption,
     port: settings.port,
     ...(settings.dhtBootstrap.length > 0 ? { dhtBootstrap: settings.dhtBootstrap.map((n) => ({ ...n })) } : {}),

@@ -46,6 +46,15 @@ export interface RelayLimits {
    * 7 MB/s while the host's one thread is busy with the WebSocket.
    */
   udpSocketBufferBytes: number;
+  /**
+   * The only multicast groups UDP_JOIN may join, and the only destinations a joined socket may
+   * send to: BEP 14's LSD groups. The relay is no general multicast tool.
+   */
+  multicastGroups: readonly MulticastGroup[];
+  /** Largest datagram a joined socket sends (BEP 14 announces stay under 1400 bytes). */
+  maxMulticastDatagramBytes: number;
+  /** IP_MULTICAST_TTL / hop limit the host sets on joined sockets: 1 stays on the local link. */
+  multicastTtl: number;
   /** TCP connects per second, sustained (token bucket). */
   connectsPerSecond: number;
   /** TCP connects allowed in one burst. */
@@ -58,6 +67,24 @@ export interface RelayLimits {
   closeGraceMs: number;
   /** WebSocket clients the host serves at once (the offscreen document needs one). */
   maxConnections: number;
+}
+
+export interface MulticastGroup {
+  /** The group address as the client names it (IPv6 lower-case, no brackets). */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** BEP 14: 239.192.152.143:6771 and [ff15::efc0:988f]:6771. */
+export const LSD_MULTICAST_GROUPS: readonly MulticastGroup[] = Object.freeze([
+  Object.freeze({ host: '239.192.152.143', port: 6771 }),
+  Object.freeze({ host: 'ff15::efc0:988f', port: 6771 }),
+]);
+
+/** Whether the limits allow joining (and sending to) `host`:`port`. */
+export function isAllowedMulticastGroup(limits: RelayLimits, host: string, port: number): boolean {
+  const lower = host.toLowerCase();
+  return limits.multicastGroups.some((g) => g.host === lower && g.port === port);
 }
 
 export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
@@ -74,6 +101,9 @@ export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxUdpSockets: 8,
   maxPendingUdpBytes: 4 * 1024 * 1024,
   udpSocketBufferBytes: 2 * 1024 * 1024,
+  multicastGroups: LSD_MULTICAST_GROUPS,
+  maxMulticastDatagramBytes: 1400,
+  multicastTtl: 1,
   connectsPerSecond: 100,
   connectBurst: 200,
   helloTimeoutMs: 5_000,

@@ -8,8 +8,16 @@
 import { fromUtf8Strict, readUint16BE, readUint32BE, utf8, writeUint16BE, writeUint32BE } from '../engine/util/bytes.js';
 import type { RelayLimits } from './limits.js';
 
-/** 2: a message may be a BATCH of frames (batch.ts). Version 1 peers are refused at the hello. */
-export const RELAY_PROTOCOL_VERSION = 3;
+/**
+ * 4: UDP_JOIN (multicast for local service discovery). 3: 1 MiB DATA, 4 MiB windows. 2: BATCH.
+ * The client sends its version; the host serves MIN_RELAY_PROTOCOL_VERSION..RELAY_PROTOCOL_VERSION
+ * and answers with the client's, or refuses at the hello (4002) with both versions named.
+ */
+export const RELAY_PROTOCOL_VERSION = 4;
+/** The oldest client version a host still serves (a version-3 client never sends UDP_JOIN). */
+export const MIN_RELAY_PROTOCOL_VERSION = 3;
+/** The first version with UDP_JOIN. */
+export const UDP_JOIN_SINCE_VERSION = 4;
 /** The WebSocket subprotocol both sides speak; the secret travels beside it as `secret.<hex>`. */
 export const RELAY_SUBPROTOCOL = 'torrentedge-relay.v1';
 export const SECRET_PROTOCOL_PREFIX = 'secret.';
@@ -21,6 +29,7 @@ export const Op = {
   TCP_LISTEN: 0x03,
   UDP_BIND: 0x04,
   UDP_SEND: 0x05,
+  UDP_JOIN: 0x06,
   // both ways
   DATA: 0x10,
   CREDIT: 0x11,
@@ -54,6 +63,8 @@ export type Frame =
   | { op: typeof Op.TCP_LISTEN; stream: number; port: number; host: string }
   | { op: typeof Op.UDP_BIND; stream: number; port: number; host: string }
   | { op: typeof Op.UDP_SEND; stream: number; port: number; host: string; data: Uint8Array }
+  /** Join `group` on `port` (reply BOUND); `interfaceAddress` '' lets the host's OS choose. */
+  | { op: typeof Op.UDP_JOIN; stream: number; port: number; interfaceAddress: string; group: string }
   | { op: typeof Op.DATA; stream: number; data: Uint8Array }
   | { op: typeof Op.CREDIT; stream: number; bytes: number }
   | { op: typeof Op.END; stream: number }
@@ -75,7 +86,7 @@ export class RelayProtocolError extends Error {
   }
 }
 
-const CLIENT_OPS = new Set<number>([Op.HELLO, Op.TCP_CONNECT, Op.TCP_LISTEN, Op.UDP_BIND, Op.UDP_SEND, Op.DATA, Op.CREDIT, Op.END, Op.CLOSE]);
+const CLIENT_OPS = new Set<number>([Op.HELLO, Op.TCP_CONNECT, Op.TCP_LISTEN, Op.UDP_BIND, Op.UDP_SEND, Op.UDP_JOIN, Op.DATA, Op.CREDIT, Op.END, Op.CLOSE]);
 const HOST_OPS = new Set<number>([Op.HELLO_OK, Op.CONNECTED, Op.LISTENING, Op.ACCEPTED, Op.BOUND, Op.UDP_RECV, Op.DATA, Op.CREDIT, Op.END, Op.CLOSE]);
 
 /**
@@ -126,6 +137,18 @@ export function decodeFrame(bytes: Uint8Array, from: Sender, limits: RelayLimits
     case Op.UDP_BIND:
       atLeast(8);
       return { op, stream: clientStream(stream, name), port: readUint16BE(bytes, 5), host: hostText(bytes.subarray(7), limits, name) };
+    case Op.UDP_JOIN: {
+      atLeast(9);
+      const interfaceLength = bytes[7]!;
+      atLeast(9 + interfaceLength);
+      return {
+        op,
+        stream: clientStream(stream, name),
+        port: nonZeroPort(readUint16BE(bytes, 5), name),
+        interfaceAddress: interfaceLength === 0 ? '' : hostText(bytes.subarray(8, 8 + interfaceLength), limits, name),
+        group: hostText(bytes.subarray(8 + interfaceLength), limits, name),
+      };
+    }
     case Op.UDP_SEND:
     case Op.UDP_RECV: {
       atLeast(9);
@@ -213,6 +236,17 @@ export function encodeFrame(frame: Frame): Uint8Array {
       const out = header(frame.op, frame.stream, 2 + host.length);
       writeUint16BE(out, 5, frame.port);
       out.set(host, 7);
+      return out;
+    }
+    case Op.UDP_JOIN: {
+      const iface = utf8(frame.interfaceAddress);
+      if (iface.length > 255) throw new RelayProtocolError('UDP_JOIN interface address is too long');
+      const group = utf8(frame.group);
+      const out = header(frame.op, frame.stream, 3 + iface.length + group.length);
+      writeUint16BE(out, 5, frame.port);
+      out[7] = iface.length;
+      out.set(iface, 8);
+      out.set(group, 8 + iface.length);
       return out;
     }
     case Op.UDP_SEND:

@@ -6,8 +6,9 @@ import type { Random } from '../util/random.js';
 import type { ClientOptions } from '../session/types.js';
 
 /**
- * The client's LSD (BEP 14), where the platform has multicast (Node, memory; not the browser's
- * relay). Undefined when it cannot start: the port is taken and not shareable, or no multicast.
+ * The client's LSD (BEP 14), where the platform has multicast (Node, memory, and the browser's
+ * relay since relay protocol 4, which joins only the LSD groups). Undefined when it cannot
+ * start: the port is taken and not shareable, the host refuses, or no multicast.
  */
 export async function startLocalDiscovery(
   options: ClientOptions,

@@ -5,6 +5,7 @@ import { Connector } from '../peer/connector.js';
 import type { StreamEncryption, UtpTransport } from '../peer/transport.js';
 import { createDht, type Dht } from '../dht/index.js';
 import { createUtpTransport } from '../utp/index.js';
+import { limitsForSocket } from '../utp/limits.js';
 import { createStreamEncryption } from '../crypto/mse/index.js';
 import { startLocalDiscovery } from '../lsd/start-local-discovery.js';
 import type { LocalDiscovery } from '../lsd/index.js';
@@ -148,7 +149,7 @@ export class SessionNetwork {
       this.dht = dht;
     }
     if (wantUtp) {
-      const utp = createUtpTransport({ send, clock: this.clock, random: this.random });
+      const utp = createUtpTransport({ send, clock: this.clock, random: this.random, limits: limitsForSocket(mux.socket.receiveBufferBytes) });
       mux.add((data, from) => utp.handlePacket(data, from));
       utp.onIncoming((socket) => this.onIncoming(socket, 'utp'));
       this.utp = utp;

@@ -119,4 +119,8 @@ export class TorrentPeerContext implements TorrentContext {
   onInterestChanged(session: PeerSession): void {
     this.host.swarm().onInterest(session);
   }
+
+  onListenPort(session: PeerSession, port: number): void {
+    this.host.swarm().onListenPort(session, port);
+  }
 }

@@ -63,7 +63,10 @@ export class PeerExtensions {
       else this.remote.set(name, localId);
     }
     if (hs.clientName !== undefined) this.clientName = hs.clientName;
-    if (hs.listenPort !== undefined) this.listenPort = hs.listenPort;
+    if (hs.listenPort !== undefined && hs.listenPort !== this.listenPort) {
+      this.listenPort = hs.listenPort;
+      this.ctx.onListenPort?.(this.session, hs.listenPort);
+    }
     if (hs.reqq !== undefined) this.onPeerQueue(hs.reqq);
     if (hs.metadataSize !== undefined && this.remote.has('ut_metadata')) {
       this.metadataSize = hs.metadataSize;

@@ -54,7 +54,11 @@ export class PeerSession implements PeerConnectionHandler {
   constructor(
     readonly conn: PeerConnection,
     private readonly ctx: TorrentContext,
-    readonly source: PeerSource,
+    /**
+     * How we learned of this peer. An incoming peer whose listen port (BEP 10 `p`) is a peer we
+     * already knew takes that peer's source (Swarm.onListenPort); the 'I' flag still says who dialed.
+     */
+    public source: PeerSource,
     fastLimits: FastLimits,
     private readonly onGone: (session: PeerSession, reason: string) => void,
   ) {

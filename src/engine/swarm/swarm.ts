@@ -38,6 +38,15 @@ export class Swarm {
   readonly sessions = new Map<string, PeerSession>();
   private readonly candidates = new Map<string, Candidate>();
   private readonly connecting = new Set<string>();
+  /**
+   * Incoming sessions by the listen address they named (BEP 10 `p`). A peer that finds us
+   * (through the DHT, a tracker, LSD) while we find it ends with one connection each way, and
+   * the remote closes one of them (libtorrent: "duplicate peer-id"); the one left may be its
+   * own. Known this way, it is the peer we know at that address: it keeps that source, and we
+   * do not dial it again while the connection lasts.
+   */
+  private readonly byListenAddress = new Map<string, PeerSession>();
+  private readonly listenAddressOf = new Map<PeerSession, string>();
   private readonly strikes = new Map<string, number>();
   private readonly banned = new Set<string>();
   private readonly choker: Choker;
@@ -88,6 +97,8 @@ export class Swarm {
       if (this.banned.has(key) || this.candidates.has(key)) continue;
       if (this.candidates.size >= this.limits.maxCandidates) break;
       this.candidates.set(key, { host, port, source, failures: 0, nextAttemptAt: 0 });
+      const reachedUs = this.byListenAddress.get(key);
+      if (reachedUs) this.adoptSource(reachedUs, source);
     }
     this.connectMore();
   }
@@ -106,6 +117,28 @@ export class Swarm {
     session.onHandshake(handshake);
   }
 
+  /**
+   * An incoming peer named its listen port: if we know (or later learn) a peer at that address,
+   * it is the same peer, found both ways. Nothing is closed here: with two connections open the
+   * remote picks the one to drop, and closing one ourselves could close the one it kept.
+   */
+  onListenPort(session: PeerSession, port: number): void {
+    if (session.conn.outgoing || this.sessions.get(session.id) !== session) return;
+    const key = `${session.id.slice(0, session.id.lastIndexOf(':'))}:${port}`;
+    if (this.byListenAddress.has(key)) return;
+    const previous = this.listenAddressOf.get(session);
+    if (previous !== undefined) this.byListenAddress.delete(previous);
+    this.byListenAddress.set(key, session);
+    this.listenAddressOf.set(session, key);
+    const candidate = this.candidates.get(key);
+    if (candidate) this.adoptSource(session, candidate.source);
+  }
+
+  private adoptSource(session: PeerSession, source: PeerSource): void {
+    session.source = source;
+    this.onSessionsChanged();
+  }
+
   private track(session: PeerSession): PeerSession {
     this.sessions.set(session.id, session);
     this.onSessionsChanged();
@@ -114,6 +147,11 @@ export class Swarm {
 
   private onGone(session: PeerSession, _reason: string): void {
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    const listenAddress = this.listenAddressOf.get(session);
+    if (listenAddress !== undefined) {
+      this.listenAddressOf.delete(session);
+      this.byListenAddress.delete(listenAddress);
+    }
     this.onSessionsChanged();
     if (this.active) this.clock.setTimeout(() => this.connectMore(), 0);
   }
@@ -127,7 +165,7 @@ export class Swarm {
       if (this.sessions.size + this.connecting.size >= this.limits.maxPeers) return;
       if (this.connecting.size >= this.limits.maxHalfOpen) return;
       if (this.budget && !this.budget.canOpen()) return;
-      if (this.sessions.has(key) || this.connecting.has(key) || candidate.nextAttemptAt > now) continue;
+      if (this.sessions.has(key) || this.connecting.has(key) || this.byListenAddress.has(key) || candidate.nextAttemptAt > now) continue;
       if (complete && candidate.failures > 0) continue;
       this.dial(key, candidate);
     }

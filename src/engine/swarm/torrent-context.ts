@@ -46,6 +46,8 @@ export interface TorrentContext {
   readonly superSeeding?: boolean;
   /** The peer's interest changed (the choker may want to act early). */
   onInterestChanged(session: PeerSession): void;
+  /** The peer named the port it listens on (BEP 10 `p`). */
+  onListenPort?(session: PeerSession, port: number): void;
 }
 
 /**

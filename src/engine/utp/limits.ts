@@ -110,6 +110,28 @@ export function utpLimits(overrides?: Partial<UtpLimits>): UtpLimits {
   return limits;
 }
 
+/** The smallest receive window a small socket buffer may impose (about 45 full packets). */
+const MIN_SOCKET_WINDOW_BYTES = 64 * 1024;
+/**
+ * The share of the socket's buffer the window may fill: the kernel counts each datagram's
+ * bookkeeping against the buffer too (~1.5x a 1,450-byte payload on loopback). Measured with a
+ * stock 208 KiB buffer and libtorrent sending: a window of the whole buffer still lost ~100
+ * datagrams per 32 MiB; two thirds of it lost none.
+ */
+const SOCKET_WINDOW_SHARE = 2 / 3;
+
+/**
+ * Limits for connections over a UDP socket whose OS buffer holds `socketBufferBytes` of payload
+ * (UdpSocket.receiveBufferBytes): the receive window (what we advertise) well within it, so a peer
+ * that sends a whole window at once (libtorrent does) cannot overflow the kernel's buffer, where
+ * every datagram dropped costs a retransmission, often on the peer's timer.
+ */
+export function limitsForSocket(socketBufferBytes: number | undefined, base: Partial<UtpLimits> = {}): Partial<UtpLimits> {
+  if (socketBufferBytes === undefined) return base;
+  const wanted = base.receiveBufferBytes ?? DEFAULT_UTP_LIMITS.receiveBufferBytes;
+  return { ...base, receiveBufferBytes: Math.min(wanted, Math.max(MIN_SOCKET_WINDOW_BYTES, Math.floor(socketBufferBytes * SOCKET_WINDOW_SHARE))) };
+}
+
 /**
  * How many bytes of selective ack fit on a packet with `payloadBytes` of payload (a multiple of
  * 4; 0 = none fits). ST_STATE carries the longest mask; data packets what room is left.

@@ -3,7 +3,7 @@
  * lives as long as the offscreen document, the relay only as long as its native host. Calls made
  * with no relay fail like an unreachable network, which the engine already handles.
  */
-import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../../platform/interfaces/index.js';
+import { NetError, type ConnectOptions, type Endpoint, type MulticastOptions, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../../platform/interfaces/index.js';
 
 export class SwitchableNetwork implements Network {
   private current: Network | null = null;
@@ -31,5 +31,11 @@ export class SwitchableNetwork implements Network {
 
   async bindUdp(port: number, host: string): Promise<UdpSocket> {
     return this.need().bindUdp(port, host);
+  }
+
+  async bindMulticast(options: MulticastOptions): Promise<UdpSocket> {
+    const network = this.need();
+    if (!network.bindMulticast) throw new NetError('other', 'this network has no multicast');
+    return network.bindMulticast(options);
   }
 }

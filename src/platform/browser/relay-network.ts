@@ -4,7 +4,7 @@
  * subprotocol list of the upgrade (never in the URL). Uses only the standard WebSocket API, so
  * the same class runs in Node tests with ws's WebSocket.
  */
-import { NetError, type ConnectOptions, type Endpoint, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
+import { NetError, type ConnectOptions, type Endpoint, type MulticastOptions, type Network, type TcpListener, type TcpSocket, type UdpSocket } from '../interfaces/net.js';
 import { DEFAULT_RELAY_LIMITS, type RelayLimits } from '../../relay/limits.js';
 import { decodeMessage, FrameBatcher } from '../../relay/batch.js';
 import {
@@ -179,6 +179,26 @@ export class RelayNetwork implements Network, RelayLink {
       (stream, frame) => {
         if (frame.op !== Op.BOUND) throw new RelayProtocolError(`expected BOUND for stream ${stream}`);
         const udp = new RelayUdpSocket(this, stream, frame.port, this.limits.maxDatagramBytes);
+        this.udpSockets.set(stream, udp);
+        return udp;
+      },
+    );
+  }
+
+  /**
+   * A UDP socket joined to a multicast group through the host (UDP_JOIN). The host joins only
+   * the LSD groups (limits.multicastGroups), sends only to the group, and sets TTL and loopback
+   * itself: `options.ttl` and `options.loopback` are not sent.
+   */
+  bindMulticast(options: MulticastOptions): Promise<UdpSocket> {
+    const where = options.group.includes(':') ? `[${options.group}]:${options.port}` : `${options.group}:${options.port}`;
+    return this.open(
+      (stream) => encodeFrame({ op: Op.UDP_JOIN, stream, port: options.port, interfaceAddress: options.interfaceAddress ?? '', group: options.group }),
+      undefined,
+      `joining multicast ${where}`,
+      (stream, frame) => {
+        if (frame.op !== Op.BOUND) throw new RelayProtocolError(`expected BOUND for stream ${stream}`);
+        const udp = new RelayUdpSocket(this, stream, frame.port, this.limits.maxMulticastDatagramBytes);
         this.udpSockets.set(stream, udp);
         return udp;
       },

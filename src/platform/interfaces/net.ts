@@ -44,6 +44,12 @@ export interface TcpListener {
 
 export interface UdpSocket {
   readonly port: number;
+  /**
+   * Payload bytes the OS holds for this socket while the program is busy (Node: half of what
+   * SO_RCVBUF reports, as Linux doubles it for its bookkeeping); undefined where unknown. uTP
+   * advertises no larger a receive window, so a peer's burst cannot overflow it.
+   */
+  readonly receiveBufferBytes?: number;
   send(data: Uint8Array, to: Endpoint): void;
   setHandler(onMessage: (data: Uint8Array, from: Endpoint) => void): void;
   close(): void;
@@ -79,7 +85,8 @@ export interface Network {
   bindUdp(port: number, host: string): Promise<UdpSocket>;
   /**
    * A UDP socket joined to a multicast group; send to `{ host: group, port }` to reach every
-   * member. Absent where the platform has no multicast (the browser's relay).
+   * member. Absent where the platform has no multicast. The browser's relay joins only BEP 14's
+   * LSD groups and sets TTL and loopback itself (docs/relay-protocol.md, UDP_JOIN).
    */
   bindMulticast?(options: MulticastOptions): Promise<UdpSocket>;
 }

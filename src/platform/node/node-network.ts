@@ -14,18 +14,29 @@ export interface NodeNetworkOptions {
   highWaterMark?: number;
   /** Applied when connect() is given no timeout. */
   defaultConnectTimeoutMs?: number;
+  /**
+   * Kernel receive and send buffer asked for each UDP socket (SO_RCVBUF / SO_SNDBUF; Linux
+   * caps it at net.core.rmem_max / wmem_max). The default (~208 KiB, about 90 full datagrams
+   * once the kernel's per-packet overhead is counted) overflows when a uTP peer sends a whole
+   * congestion window at once: libtorrent does on loopback, and each datagram the kernel drops
+   * then costs a retransmission, often on libtorrent's ~1 s timeout. 0 keeps the OS default.
+   */
+  udpSocketBufferBytes?: number;
 }
 
 export const NODE_NETWORK_DEFAULTS = {
   highWaterMark: 256 * 1024,
   defaultConnectTimeoutMs: 10_000,
+  udpSocketBufferBytes: 4 * 1024 * 1024,
 } as const satisfies Required<NodeNetworkOptions>;
 
 export class NodeNetwork implements Network {
   private readonly highWaterMark: number;
   private readonly defaultConnectTimeoutMs: number;
+  private readonly udpSocketBufferBytes: number;
 
   constructor(options: NodeNetworkOptions = {}) {
+    this.udpSocketBufferBytes = options.udpSocketBufferBytes ?? NODE_NETWORK_DEFAULTS.udpSocketBufferBytes;
     this.highWaterMark = options.highWaterMark ?? NODE_NETWORK_DEFAULTS.highWaterMark;
     this.defaultConnectTimeoutMs = options.defaultConnectTimeoutMs ?? NODE_NETWORK_DEFAULTS.defaultConnectTimeoutMs;
   }
@@ -128,6 +139,7 @@ export class NodeNetwork implements Network {
       socket.once('error', onError);
       socket.bind(port, host, () => {
         socket.off('error', onError);
+        if (this.udpSocketBufferBytes > 0) setUdpBuffers(socket, this.udpSocketBufferBytes);
         resolve(new NodeUdpSocket(socket, socket.address().port));
       });
     });
@@ -135,6 +147,16 @@ export class NodeNetwork implements Network {
 
   bindMulticast(options: MulticastOptions): Promise<UdpSocket> {
     return bindNodeMulticast(options);
+  }
+}
+
+/** Best effort: the OS caps (or refuses) sizes beyond its maximum; its default still works. */
+function setUdpBuffers(socket: ReturnType<typeof createSocket>, bytes: number): void {
+  try {
+    socket.setRecvBufferSize(bytes);
+    socket.setSendBufferSize(bytes);
+  } catch {
+    // Keep the default buffers.
   }
 }
 

@@ -14,12 +14,14 @@ export class NodeUdpSocket implements UdpSocket {
   private early: Array<[Uint8Array, Endpoint]> = [];
   private closed = false;
   private readonly ipv6: boolean;
+  readonly receiveBufferBytes: number | undefined;
 
   constructor(
     private readonly socket: DgramSocket,
     readonly port: number,
   ) {
     this.ipv6 = socket.address().family === 'IPv6'; // constructed once bound
+    this.receiveBufferBytes = kernelReceiveBuffer(socket);
     socket.on('message', (msg: Buffer, rinfo) => {
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
       const from = { host: normalizeAddress(rinfo.address), port: rinfo.port };
@@ -59,5 +61,15 @@ export class NodeUdpSocket implements UdpSocket {
     } catch {
       // Already closed.
     }
+  }
+}
+
+/** Half of SO_RCVBUF (Linux reports twice what it holds in payload); undefined if unknown. */
+function kernelReceiveBuffer(socket: DgramSocket): number | undefined {
+  try {
+    const bytes = socket.getRecvBufferSize();
+    return bytes > 0 ? Math.floor(bytes / 2) : undefined;
+  } catch {
+    return undefined;
   }
 }

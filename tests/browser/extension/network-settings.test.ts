@@ -22,7 +22,7 @@ describe('network settings validation', () => {
     expect(checked).toEqual({
       ok: true,
       settings: {
-        dht: false, pex: false, utp: true, lsd: false, encryption: 'required', port: 51413,
+        dht: false, pex: false, utp: true, lsd: false, lsdInterface: '', encryption: 'required', port: 51413,
         dhtBootstrap: [{ host: '127.0.0.1', port: 6881 }, { host: '::1', port: 7000 }, { host: 'router.example.org', port: 6881 }],
       },
     });
@@ -51,7 +51,10 @@ describe('network settings validation', () => {
     ['a node with port 0', { dhtBootstrap: '127.0.0.1:0' }, 'dhtBootstrap'],
     ['a node with a bad host', { dhtBootstrap: 'bad host!:6881' }, 'dhtBootstrap'],
     ['too many nodes', { dhtBootstrap: Array.from({ length: 17 }, (_, i) => `10.0.0.${i}:6881`).join(',') }, 'dhtBootstrap'],
-    ['LSD (the relay has no multicast)', { lsd: true }, 'lsd'],
+    ['an LSD interface that is a name', { lsdInterface: 'eth0' }, 'lsdInterface'],
+    ['an LSD interface with an octet above 255', { lsdInterface: '127.0.0.256' }, 'lsdInterface'],
+    ['an LSD interface with two ::', { lsdInterface: 'fe80::1::2' }, 'lsdInterface'],
+    ['an LSD interface given as a number', { lsdInterface: 127 }, 'lsdInterface'],
   ])('refuses %s with a message at that field', (_name, input, field) => {
     const checked = validateNetworkSettings(input);
     expect(checked.ok).toBe(false);
@@ -59,6 +62,17 @@ describe('network settings validation', () => {
       expect(Object.keys(checked.errors)).toEqual([field]);
       expect(checked.errors[field as keyof typeof checked.errors]).toMatch(/\w{3,}/);
     }
+  });
+
+  it('LSD is allowed (the relay joins the LSD group) and its interface reaches the engine', () => {
+    const checked = validateNetworkSettings({ lsd: true, lsdInterface: ' 127.0.0.1 ' });
+    expect(checked).toEqual({ ok: true, settings: { ...DEFAULT_NETWORK_SETTINGS, lsd: true, lsdInterface: '127.0.0.1' } });
+    expect(checked.ok && clientNetworkOptions(checked.settings)).toMatchObject({ lsd: true, lsdInterface: '127.0.0.1' });
+    const v6 = validateNetworkSettings({ lsdInterface: '::1' });
+    expect(v6.ok && v6.settings.lsdInterface).toBe('::1');
+    const cleared = validateNetworkSettings({ lsdInterface: '' }, { ...DEFAULT_NETWORK_SETTINGS, lsdInterface: '127.0.0.1' });
+    expect(cleared.ok && cleared.settings.lsdInterface).toBe('');
+    expect(clientNetworkOptions(DEFAULT_NETWORK_SETTINGS)).not.toHaveProperty('lsdInterface');
   });
 
   it('reports every bad field at once', () => {
@@ -73,7 +87,7 @@ describe('network settings validation', () => {
 
   it('a damaged stored value falls back to the defaults field by field', () => {
     expect(readStoredSettings(undefined)).toEqual(DEFAULT_NETWORK_SETTINGS);
-    expect(readStoredSettings({ dht: false, port: 'junk', encryption: 'required', lsd: true, dhtBootstrap: [{ host: '127.0.0.1', port: 7 }] })).toEqual({
+    expect(readStoredSettings({ dht: false, port: 'junk', encryption: 'required', lsd: 'on', lsdInterface: 'eth0', dhtBootstrap: [{ host: '127.0.0.1', port: 7 }] })).toEqual({
       ...DEFAULT_NETWORK_SETTINGS, dht: false, encryption: 'required', dhtBootstrap: [{ host: '127.0.0.1', port: 7 }],
     });
   });

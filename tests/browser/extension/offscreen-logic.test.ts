@@ -174,5 +174,6 @@ describe('network without a relay', () => {
     const network = new SwitchableNetwork();
     await expect(network.connect({ host: '127.0.0.1', port: 1 })).rejects.toBeInstanceOf(NetError);
     await expect(network.listen(0, '0.0.0.0', () => undefined)).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(network.bindMulticast({ group: '239.192.152.143', port: 6771, ttl: 1, loopback: true })).rejects.toMatchObject({ kind: 'unreachable' });
   });
 });

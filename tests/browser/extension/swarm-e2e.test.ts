@@ -98,7 +98,10 @@ describe('extension: network settings and real-world swarms', () => {
 
     await addByTyping(dashboard, `magnet:?xt=urn:btih:${torrent.infoHash}&dn=dht-only.bin`);
     await showPeersOf(dashboard, torrent.infoHash);
-    const peer = await waitForPeerRow(dashboard, (r) => r.address === `127.0.0.1:${seeder.port}`, 90_000, 'the DHT seeder in the peers view');
+    // The seeder finds us through the DHT too (we announce) and may dial us while we dial it;
+    // libtorrent then closes one of the two ("duplicate peer-id"), maybe ours. The connection
+    // left is the DHT peer either way: ours to its port, or its own naming that port (BEP 10 `p`).
+    const peer = await waitForPeerRow(dashboard, (r) => r.cells[1]?.startsWith('lt_dht_seed/') === true && r.source === 'dht', 90_000, 'the DHT seeder in the peers view');
     expect(peer).toMatchObject({ source: 'dht', transport: 'tcp' });
     expect(peer.cells[2]).toBe('DHT');
     await waitSeeding(torrent.infoHash, 90_000, 'the DHT torrent to complete');
@@ -124,7 +127,7 @@ describe('extension: network settings and real-world swarms', () => {
 
 
   it('uTP through the relay runs at a sane rate (32 MiB from a uTP-only libtorrent seeder)', async () => {
-    // For comparison, bench/utp (libtorrent→ours over node:dgram, no relay) measured 5.5 MB/s here.
+    // For comparison, bench/utp (libtorrent→ours over node:dgram, no relay) measured 21–34 MB/s here.
     const BIG = 32 * 1024 * 1024;
     const { dir, file, torrent } = await payload('utp-speed', [], BIG);
     const seeder = await startLibtorrentSeeder({ name: 'lt-seed-utp-speed', logDir: ws.logDir, save: dir, torrent: torrent.path, transport: 'utp-only' });

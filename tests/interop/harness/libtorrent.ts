@@ -31,6 +31,8 @@ export interface LibtorrentOptions {
   unchokeSlots?: number;
   /** allowed_fast_set_size (BEP 6). */
   allowedFast?: number;
+  /** max_allowed_in_request_queue: libtorrent rejects (BEP 6 REJECT_REQUEST) requests beyond it. */
+  maxRequestQueue?: number;
   /** Local service discovery (BEP 14) on the listen address. */
   lsd?: boolean;
   /** Log every peer message on stderr (libtorrent's peer_log alerts), e.g. "==> ALLOWED_FAST [ 5 ]". */
@@ -63,6 +65,7 @@ export function libtorrentArgs(mode: 'seed' | 'leech', options: LibtorrentOption
   if (options.listen) args.push('--listen', options.listen);
   if (options.unchokeSlots !== undefined) args.push('--unchoke-slots', String(options.unchokeSlots));
   if (options.allowedFast !== undefined) args.push('--allowed-fast', String(options.allowedFast));
+  if (options.maxRequestQueue !== undefined) args.push('--max-request-queue', String(options.maxRequestQueue));
   if (options.lsd) args.push('--lsd');
   if (options.peerLog) args.push('--peer-log');
   if (options.seedOutgoing === false) args.push('--no-seed-outgoing');

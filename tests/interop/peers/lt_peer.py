@@ -51,6 +51,7 @@ def parse_args():
     p.add_argument("--listen", default="127.0.0.1", help="address to listen on (127.0.0.1 or ::1)")
     p.add_argument("--unchoke-slots", type=int, default=-1, help="unchoke_slots_limit; 0 = never unchoke")
     p.add_argument("--allowed-fast", type=int, default=-1, help="allowed_fast_set_size (BEP 6)")
+    p.add_argument("--max-request-queue", type=int, default=-1, help="max_allowed_in_request_queue: requests beyond it are rejected")
     p.add_argument("--lsd", action="store_true", help="local service discovery (BEP 14), on the listen address")
     p.add_argument("--peer-log", action="store_true", help="log every peer message on stderr (peer_log alerts)")
     p.add_argument("--no-seed-outgoing", action="store_true", help="as a seed, never dial peers (only accept incoming)")
@@ -94,6 +95,8 @@ def make_session(args):
         settings["optimistic_unchoke_interval"] = 3600
     if args.allowed_fast >= 0:
         settings["allowed_fast_set_size"] = args.allowed_fast
+    if args.max_request_queue >= 0:
+        settings["max_allowed_in_request_queue"] = args.max_request_queue
     if args.no_seed_outgoing:
         settings["seeding_outgoing_connections"] = False
     ses = lt.session(settings)

@@ -40,6 +40,8 @@ describe('relay frames round-trip', () => {
     ['TCP_LISTEN on port 0', { op: Op.TCP_LISTEN, stream: 3, port: 0, host: '0.0.0.0' }, 'client'],
     ['UDP_BIND', { op: Op.UDP_BIND, stream: 0x7fff_ffff, port: 6881, host: '::' }, 'client'],
     ['UDP_SEND', { op: Op.UDP_SEND, stream: 5, port: 6969, host: 'router.bittorrent.com', data: payload }, 'client'],
+    ['UDP_JOIN on an interface', { op: Op.UDP_JOIN, stream: 6, port: 6771, interfaceAddress: '127.0.0.1', group: '239.192.152.143' }, 'client'],
+    ['UDP_JOIN, IPv6, the OS picks the interface', { op: Op.UDP_JOIN, stream: 7, port: 6771, interfaceAddress: '', group: 'ff15::efc0:988f' }, 'client'],
     ['UDP_SEND with an empty datagram', { op: Op.UDP_SEND, stream: 5, port: 1, host: 'h', data: new Uint8Array(0) }, 'client'],
     ['DATA from the client', { op: Op.DATA, stream: 7, data: payload }, 'client'],
     ['DATA from the host on an accepted stream', { op: Op.DATA, stream: HOST_STREAM_BIT + 1, data: payload }, 'host'],
@@ -109,6 +111,11 @@ describe('malformed relay frames', () => {
   it('TCP_CONNECT to port 0', () => malformed(encodeFrame({ op: Op.TCP_CONNECT, stream: 1, port: 0, timeoutMs: 1, host: 'a' }), 'client', /port must not be 0/));
   it('TCP_CONNECT with timeout 0', () => malformed(encodeFrame({ op: Op.TCP_CONNECT, stream: 1, port: 1, timeoutMs: 0, host: 'a' }), 'client', /timeout must not be 0/));
   it('TCP_CONNECT on a host-range stream', () => malformed(encodeFrame({ op: Op.TCP_CONNECT, stream: HOST_STREAM_BIT, port: 1, timeoutMs: 1, host: 'a' }), 'client', /in the host's range/));
+  it('UDP_JOIN without a group', () => malformed(encodeFrame({ op: Op.UDP_JOIN, stream: 1, port: 6771, interfaceAddress: '', group: 'g' }).subarray(0, 8), 'client', /UDP_JOIN must be at least 9 bytes/));
+  it('UDP_JOIN whose interface length overruns the frame', () =>
+    malformed(edited({ op: Op.UDP_JOIN, stream: 1, port: 6771, interfaceAddress: '', group: '239.192.152.143' }, (b) => (b[7] = 200)), 'client', /at least 209 bytes/));
+  it('UDP_JOIN on port 0', () => malformed(encodeFrame({ op: Op.UDP_JOIN, stream: 1, port: 0, interfaceAddress: '', group: 'g' }), 'client', /port must not be 0/));
+  it('UDP_JOIN sent by the host', () => malformed(encodeFrame({ op: Op.UDP_JOIN, stream: 1, port: 1, interfaceAddress: '', group: 'g' }), 'host', /not valid from the host/));
   it('host with a space', () => malformed(encodeFrame({ op: Op.TCP_CONNECT, stream: 1, port: 1, timeoutMs: 1, host: 'a b' }), 'client', /contains byte 0x20/));
   it('host with a NUL byte', () => malformed(encodeFrame({ op: Op.TCP_LISTEN, stream: 1, port: 1, host: 'a\u0000' }), 'client', /contains byte 0x0/));
   it('host with non-ASCII bytes', () => malformed(encodeFrame({ op: Op.UDP_BIND, stream: 1, port: 1, host: 'bücher.de' }), 'client', /contains byte 0xc3/));

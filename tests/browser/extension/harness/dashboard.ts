@@ -64,6 +64,9 @@ export interface NetworkForm {
   dht?: boolean;
   pex?: boolean;
   utp?: boolean;
+  lsd?: boolean;
+  /** The LSD interface address ('' for the OS's choice). */
+  lsdInterface?: string;
   encryption?: string;
   port?: string;
   dhtBootstrap?: string;
@@ -75,7 +78,7 @@ export interface NetworkForm {
  */
 export async function saveNetworkSettings(page: Page, form: NetworkForm): Promise<string> {
   await page.waitForSelector('#listen-port', { timeout: 15_000 });
-  for (const key of ['dht', 'pex', 'utp'] as const) {
+  for (const key of ['dht', 'pex', 'utp', 'lsd'] as const) {
     const want = form[key];
     if (want === undefined) continue;
     const box = (await page.$(`input[name="${key}"]`))!;
@@ -94,6 +97,7 @@ export async function saveNetworkSettings(page: Page, form: NetworkForm): Promis
   };
   if (form.port !== undefined) await typeInto('#listen-port', form.port);
   if (form.dhtBootstrap !== undefined) await typeInto('#dht-bootstrap', form.dhtBootstrap);
+  if (form.lsdInterface !== undefined) await typeInto('#lsd-interface', form.lsdInterface);
   await page.click('::-p-text(Save network settings)');
   await page.waitForFunction(() => (document.querySelector('.save-status')?.textContent ?? '') !== '', { timeout: 15_000 });
   return page.$eval('.save-status', (el) => el.textContent ?? '');
