@@ -134,6 +134,7 @@ export function expectOneLineFailure(result: CliResult, code: number): string[] 
   if (lines.length !== 1) problems.push(`${lines.length} stderr lines`);
   if (!lines[0]?.startsWith('torrentedge: ')) problems.push('no torrentedge: prefix');
   if (/\n\s+at /.test(`\n${result.stderr}`)) problems.push('stack trace');
-  if (result.ms > 5000) problems.push(`took ${result.ms} ms`);
+  // "Within seconds" (the CLI contract): generous, since CI runs test files side by side on 2 cores.
+  if (result.ms > 15_000) problems.push(`took ${result.ms} ms`);
   return problems.length === 0 ? [] : [...problems, `stderr: ${result.stderr}`];
 }
