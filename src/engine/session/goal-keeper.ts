@@ -1,12 +1,13 @@
 import { checkSeedGoals, hasSeedGoals, reachedSeedGoal, type SeedGoalAction, type SeedGoalKind, type SeedGoals } from '../policy/seed-goals.js';
 import type { SeedingTimer } from '../policy/seed-goals.js';
+import { contentLength, type SizedMeta } from './content-length.js';
 
 /** What the keeper reads of a torrent (a Torrent provides it). */
 export interface GoalSubject {
   readonly infoHashHex: string;
   readonly state: string;
   readonly isRunning: boolean;
-  readonly meta: { totalLength: number } | undefined;
+  readonly meta: SizedMeta | undefined;
   readonly hadDataAtStart: boolean;
   readonly seedingTimer: Pick<SeedingTimer, 'elapsedMs'>;
   totalUploaded(): number;
@@ -57,7 +58,8 @@ export class GoalKeeper {
       {
         uploaded: torrent.totalUploaded(),
         downloaded: torrent.totalDownloaded(),
-        totalLength: torrent.meta?.totalLength ?? 0,
+        // Padding is not data the user has (BEP 47): the ratio base is the content.
+        totalLength: torrent.meta ? contentLength(torrent.meta) : 0,
         hadDataAtStart: torrent.hadDataAtStart,
       },
       torrent.seedingTimer.elapsedMs(),

@@ -24,7 +24,14 @@ export class PieceBuffers {
   private readonly pool: Uint8Array[] = [];
   private heldBytes = 0;
 
-  constructor(private readonly pieceLength: (index: number) => number) {}
+  /**
+   * `prepare` is told of each new buffer (which may be a reused one holding an old piece's
+   * bytes): it zeroes the ranges no peer will send (BEP 47 padding blocks).
+   */
+  constructor(
+    private readonly pieceLength: (index: number) => number,
+    private readonly prepare?: (index: number, zero: (begin: number, end: number) => void) => void,
+  ) {}
 
   /** Copy a block in (the block may be a view of a socket chunk). O(block length). */
   add(index: number, begin: number, block: Uint8Array, from: string): void {
@@ -33,6 +40,8 @@ export class PieceBuffers {
       const length = this.pieceLength(index);
       const spare = this.pool.length > 0 && this.pool[this.pool.length - 1]!.length === length ? this.pool.pop()! : new Uint8Array(length);
       buffer = { index, data: spare, contributors: new Set(), blockFrom: new Map() };
+      const data = spare;
+      this.prepare?.(index, (begin, end) => data.fill(0, begin, end));
       this.buffers.set(index, buffer);
       this.heldBytes += length;
     }

@@ -7,6 +7,7 @@ import { PiecePicker } from '../swarm/piece-picker.js';
 import type { Random } from '../util/random.js';
 import type { Clock } from '../util/clock.js';
 import { TorrentError } from '../util/errors.js';
+import { contentLength } from './content-length.js';
 import { checkExistingData } from './data-check.js';
 import { filePrioritiesToPieces } from './file-priorities.js';
 import { PieceBuffers } from './piece-buffers.js';
@@ -43,6 +44,8 @@ export class TorrentPieces {
   hadDataAtStart = false;
   hashFailures = 0;
   checking = false;
+  /** The torrent's bytes less its BEP 47 padding: the size users see and the seed-ratio base. */
+  readonly contentLength: number;
   private writesInFlight = 0;
 
   constructor(
@@ -56,7 +59,8 @@ export class TorrentPieces {
     this.meta = meta;
     this.store = new PieceStore(meta, storage, hasher);
     this.have = new Bitfield(meta.pieceCount);
-    this.buffers = new PieceBuffers((i) => this.store.map.pieceLength(i));
+    this.buffers = new PieceBuffers((i) => this.store.map.pieceLength(i), (i, zero) => this.zeroPadBlocks(i, zero));
+    this.contentLength = contentLength(meta);
     const selectedSet = priorities.selected ? new Set(priorities.selected) : null;
     this.filePriorities = meta.files.map((file, i) => {
       if (priorities.saved.length === meta.files.length) return priorities.saved[i] as FilePriority;
@@ -79,6 +83,7 @@ export class TorrentPieces {
       random: this.random,
       clock: this.clock,
       have: this.have,
+      files: this.meta.files,
     });
     this.applyPriorities();
   }
@@ -111,9 +116,20 @@ export class TorrentPieces {
     return !!this.picker && this.picker.wantedRemaining() === 0 && this.writesInFlight === 0;
   }
 
+  /** Upper bound of content bytes still to fetch (padding excluded: it is never downloaded). */
   bytesLeft(): number {
     const wanted = this.picker?.wantedRemaining() ?? this.meta.pieceCount - this.have.count;
-    return Math.min(this.meta.totalLength, wanted * this.meta.pieceLength);
+    return Math.min(this.contentLength, wanted * this.meta.pieceLength);
+  }
+
+  /** A new piece buffer (maybe reused): its wholly-padding blocks must read as zeros (BEP 47). */
+  private zeroPadBlocks(index: number, zero: (begin: number, end: number) => void): void {
+    const pads = this.picker?.padBlocks;
+    if (!pads) return;
+    for (const run of pads.runs(index)) {
+      const [begin, end] = pads.byteRange(index, run);
+      zero(begin, end);
+    }
   }
 
   addBlock(index: number, begin: number, block: Uint8Array, fromId: string): void {

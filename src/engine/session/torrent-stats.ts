@@ -3,6 +3,7 @@ import type { Bitfield } from '../swarm/bitfield.js';
 import type { PeerSession } from '../swarm/peer-session.js';
 import type { TrackerStats, TorrentState, TorrentStats, FileStats, FilePriority } from './types.js';
 import type { TorrentRateGate } from './rate-gate.js';
+import { contentLength } from './content-length.js';
 import type { TorrentSettings } from './torrent-settings.js';
 
 interface StatsSource {
@@ -45,7 +46,9 @@ export function buildStats(t: StatsSource, x: StatsExtras): TorrentStats {
   }
   const downloadRate = t.download.meter.rate();
   const progress = wantedLength > 0 ? verifiedLength / wantedLength : x.state === 'seeding' ? 1 : 0;
-  const base = x.hadDataAtStart && x.downloaded === 0 ? (meta?.totalLength ?? 0) : x.downloaded;
+  // Sizes users see leave out BEP 47 padding: nobody downloads it.
+  const totalLength = meta ? contentLength(meta) : 0;
+  const base = x.hadDataAtStart && x.downloaded === 0 ? totalLength : x.downloaded;
   let seeds = 0;
   for (const p of x.peers) if (p.peerHas === 'all') seeds++;
   return {
@@ -54,7 +57,7 @@ export function buildStats(t: StatsSource, x: StatsExtras): TorrentStats {
     state: x.state,
     ...(x.error !== undefined ? { error: x.error } : {}),
     progress,
-    totalLength: meta?.totalLength ?? 0,
+    totalLength,
     wantedLength,
     verifiedLength,
     downloaded: x.downloaded,

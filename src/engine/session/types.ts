@@ -146,7 +146,8 @@ export interface TorrentStats {
   error?: string;
   /** 0..1 of the wanted (not skipped) bytes that are verified. */
   progress: number;
-  totalLength: number; // 0 until metadata
+  /** Content bytes (BEP 47 padding files excluded); 0 until metadata. */
+  totalLength: number;
   wantedLength: number;
   verifiedLength: number; // wanted bytes verified
   /** Payload bytes received / sent this session (plus what resume data restored). */

@@ -2,6 +2,7 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import type { Bitfield } from './bitfield.js';
 import type { DeadlineOptions } from './piece-deadlines.js';
+import type { PadLayoutFile } from './pad-blocks.js';
 
 /** The picker's options, defaults and per-peer record (swarm/piece-picker.ts). */
 
@@ -30,6 +31,8 @@ export interface PickerOptions {
   /** For piece deadlines (streaming); the system clock when not given. */
   clock?: Clock;
   deadlines?: DeadlineOptions;
+  /** The torrent's file layout: blocks wholly in BEP 47 padding files are never requested (PadBlocks). */
+  files?: readonly PadLayoutFile[];
 }
 
 export interface BlockResult {

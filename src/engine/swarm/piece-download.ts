@@ -16,6 +16,8 @@ export class PieceDownload {
   /** Blocks neither requested nor received. */
   free: number;
   received = 0;
+  /** Blocks marked received at the start because they are wholly padding (BEP 47). */
+  padded = 0;
   private readonly state: Uint8Array;
   /** First holder of each requested block; endgame duplicates live in `extra`. */
   private readonly owner: (string | undefined)[];
@@ -35,9 +37,18 @@ export class PieceDownload {
     return this.received === this.blockCount;
   }
 
-  /** Nothing requested and nothing received: the piece can go back to the pool. */
+  /** Nothing requested and nothing received but padding: the piece can go back to the pool. */
   get idle(): boolean {
-    return this.free === this.blockCount;
+    return this.free + this.padded === this.blockCount;
+  }
+
+  /** A free block that is wholly padding: received (zeros) without asking anyone. */
+  markPadding(block: number): void {
+    if (this.state[block] !== FREE) return;
+    this.state[block] = RECEIVED;
+    this.free--;
+    this.received++;
+    this.padded++;
   }
 
   isFree(block: number): boolean {

@@ -9,6 +9,7 @@ import { PieceDeadlines } from './piece-deadlines.js';
 import { FreshPieces, MAX_PRIORITY } from './fresh-pieces.js';
 import type { PieceDownload } from './piece-download.js';
 import { PiecesInProgress } from './pieces-in-progress.js';
+import { PadBlocks } from './pad-blocks.js';
 import { PieceGeometry, type BlockRef } from './piece-geometry.js';
 
 export type { BlockRef } from './piece-geometry.js';
@@ -29,6 +30,8 @@ export { PICKER_DEFAULTS, type BlockResult, type PickerOptions } from './picker-
 export class PiecePicker {
   /** Pieces and blocks: sizes, and block keys (index * blocksPerPiece + block). */
   readonly geometry: PieceGeometry;
+  /** Blocks wholly in padding files: zeros, marked received when their piece starts. */
+  readonly padBlocks: PadBlocks;
   private readonly pieceCount: number;
   private readonly random: Random;
   private readonly randomFirstPieces: number;
@@ -69,7 +72,8 @@ export class PiecePicker {
     this.priority = new Uint8Array(pieceCount).fill(1);
     this.availability = new Uint32Array(pieceCount);
     this.fresh = new FreshPieces(pieceCount, this.random);
-    this.inProgress = new PiecesInProgress(this.geometry);
+    this.padBlocks = new PadBlocks(this.geometry, options.files ?? []);
+    this.inProgress = new PiecesInProgress(this.geometry, this.padBlocks.empty ? undefined : this.padBlocks);
     for (let i = 0; i < pieceCount; i++) {
       if (this.have.get(i)) continue;
       this.needed.set(i);

@@ -1,3 +1,4 @@
+import type { PadBlocks } from './pad-blocks.js';
 import { PieceDownload } from './piece-download.js';
 import type { BlockRef, PieceGeometry } from './piece-geometry.js';
 
@@ -11,7 +12,10 @@ export class PiecesInProgress {
   /** In-progress pieces with a free block, oldest first. */
   readonly open = new Set<PieceDownload>();
 
-  constructor(private readonly geometry: PieceGeometry) {}
+  constructor(
+    private readonly geometry: PieceGeometry,
+    private readonly pads?: PadBlocks,
+  ) {}
 
   get(index: number): PieceDownload | undefined {
     return this.downloads.get(index);
@@ -27,8 +31,10 @@ export class PiecesInProgress {
 
   start(index: number): PieceDownload {
     const download = new PieceDownload(index, this.geometry.blockCount(index));
+    // BEP 47: blocks wholly in padding are zeros, never requested (PadBlocks keeps at least one real block).
+    if (this.pads) for (const run of this.pads.runs(index)) for (let b = run.first; b < run.last; b++) download.markPadding(b);
     this.downloads.set(index, download);
-    this.open.add(download);
+    if (download.free > 0) this.open.add(download);
     return download;
   }
 

@@ -218,7 +218,8 @@ export class WebSeed {
    */
   private dropCutPiece(blocks: BlockRef[]): BlockRef[] {
     const last = blocks[blocks.length - 1]!;
-    if (last.begin + last.length === this.host.picker.geometry.pieceSize(last.index)) return blocks;
+    // A piece ending in padding is whole once its last real block is in (BEP 47: pad blocks are never asked for).
+    if (last.begin + last.length === this.host.picker.padBlocks.requestEnd(last.index)) return blocks;
     let k = blocks.length - 1;
     while (k > 0 && blocks[k - 1]!.index === last.index) k--;
     if (k === 0) return blocks;
