@@ -25,6 +25,7 @@ const FILES = [
   { path: ['nested', 'b.bin'], data: content(333_333, 2) },
   { path: ['small.txt'], data: content(999, 3) },
 ];
+const CONTENT = FILES.reduce((sum, f) => sum + f.data.length, 0);
 const STORED = FILES.map((f) => ['sample', ...f.path].join('/')).sort();
 
 function whenDone(torrent: Torrent, ms = 15_000): Promise<void> {
@@ -56,6 +57,19 @@ describe('a hybrid torrent in a swarm in memory', () => {
     const meta = parseTorrent(bytes);
     expect(meta.infoHashV2Hex).toMatch(/^[0-9a-f]{64}$/);
     expect(meta.files.filter((f) => f.padding).length).toBe(3);
+    // Bytes of every block not wholly padding: content plus the padded part of partly padded blocks.
+    const BLOCK = 16384;
+    let requestable = 0;
+    for (let i = 0; i < meta.pieceCount; i++) {
+      const size = i === meta.pieceCount - 1 ? meta.lastPieceLength : meta.pieceLength;
+      for (let begin = 0; begin < size; begin += BLOCK) {
+        const from = i * meta.pieceLength + begin;
+        const to = from + Math.min(BLOCK, size - begin);
+        const allPad = meta.files.filter((f) => f.length > 0 && f.offset < to && f.offset + f.length > from).every((f) => f.padding);
+        if (!allPad) requestable += to - from;
+      }
+    }
+    expect(requestable).toBeLessThan(meta.totalLength);
 
     const hub = new MemoryHub({ maxChunk: 7000 });
     const seedPlatform = createMemoryPlatform(hub, SEEDER.host);
@@ -85,7 +99,14 @@ describe('a hybrid torrent in a swarm in memory', () => {
         const stored = storage.peek(['sample', ...f.path].join('/'))!;
         expect(Buffer.from(stored).equals(Buffer.from(f.data)), f.path.join('/')).toBe(true);
       }
-      expect(l.torrent.stats().progress).toBe(1);
+      const stats = l.torrent.stats();
+      expect(stats.progress).toBe(1);
+      // BEP 47: blocks wholly in padding are never requested. What comes over the wire is the
+      // content plus the padded tails of the blocks where a file ends (at most a block per file).
+      expect(stats.totalLength).toBe(CONTENT);
+      expect(stats.downloaded).toBeGreaterThanOrEqual(CONTENT);
+      expect(stats.downloaded).toBeLessThanOrEqual(requestable);
+      expect(stats.downloaded).toBeLessThan(meta.totalLength);
       expect(l.torrent.meta?.infoHashV2Hex).toBe(meta.infoHashV2Hex);
     }
     expect((await storedFiles(seedPlatform, 'seed')).list()).toEqual(STORED);
