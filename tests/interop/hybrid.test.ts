@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTrees, makeMultiFile, makeSingleFile, type FileSpec } from './harness/data.js';
 import { PYTHON, startLibtorrentLeecher, startLibtorrentSeeder } from './harness/libtorrent.js';
-import { CLI, assertCliBuilt, startOurDownload, startOurSeeder } from './harness/torrentedge.js';
+import { CLI, assertCliBuilt, events, startOurDownload, startOurSeeder } from './harness/torrentedge.js';
 import { createWorkspace, type Workspace } from './harness/workspace.js';
 
 const run = promisify(execFile);
@@ -136,6 +136,22 @@ describe('hybrid swarms over v1', () => {
     expect(exit, `${leecher.proc.tail()}\n${seeder.proc.tail()}`).toEqual({ code: 0, signal: null });
     expect(await compareTrees(root, join(out, 'hybrid'))).toEqual([]);
     expect(await readdir(out)).toEqual(['hybrid']);
+    // BEP 47: blocks wholly inside padding are never requested. Over the wire go the content and,
+    // where a file ends inside a block, that block's padded tail: at most a block per file.
+    const content = LAYOUT.reduce((sum, f) => sum + f.size, 0);
+    const bound = content + LAYOUT.length * 16384;
+    const info = JSON.parse(await cli('info', '--json', theirs)) as { totalLength: number; files: { length: number; padding: boolean }[] };
+    const padding = info.files.filter((f) => f.padding).reduce((sum, f) => sum + f.length, 0);
+    expect(padding).toBeGreaterThan(bound - content); // else this test could not tell the difference
+    const done = events(leecher.proc, 'done').pop();
+    const downloaded = Number(done?.downloaded);
+    expect(downloaded).toBeGreaterThanOrEqual(content);
+    expect(downloaded).toBeLessThanOrEqual(bound);
+    // libtorrent's own count of payload it sent us (its progress line, once a second).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const uploaded = Number(seeder.proc.jsonLines().filter((e) => e.type === 'progress').pop()?.uploaded);
+    expect(uploaded).toBeGreaterThanOrEqual(content);
+    expect(uploaded).toBeLessThanOrEqual(bound);
     await seeder.proc.stop();
   }, 120_000);
 });
