@@ -9,6 +9,11 @@ import { SeededRandom } from '../../../src/engine/util/random.js';
 import { createMemoryPlatform, MemoryHub, type MemoryPlatform } from '../../../src/platform/memory/index.js';
 import type { MemoryFileStorage } from '../../../src/platform/memory/memory-storage.js';
 import { WebCryptoHasher } from '../../../src/platform/webcrypto-hasher.js';
+import { encodeHandshake } from '../../../src/engine/wire/handshake.js';
+import { encodeInterested, encodeRequest } from '../../../src/engine/wire/message-encoder.js';
+import { WireParser } from '../../../src/engine/wire/message-parser.js';
+import { PadBlocks } from '../../../src/engine/swarm/pad-blocks.js';
+import { PieceGeometry } from '../../../src/engine/swarm/piece-geometry.js';
 
 const SEEDER = { host: '10.0.0.1', port: 6881 };
 
@@ -111,5 +116,62 @@ describe('a hybrid torrent in a swarm in memory', () => {
     }
     expect((await storedFiles(seedPlatform, 'seed')).list()).toEqual(STORED);
     await Promise.all([seeder.close(), ...leechers.map((l) => l.client.close())]);
+  });
+
+  it('a seeder serves blocks that lie in padding to a peer that asks for them: zeros (BEP 47)', async () => {
+    const bytes = await createTorrent({
+      name: 'sample',
+      version: 'hybrid',
+      files: FILES.map((f) => ({ path: f.path, length: f.data.length })),
+      singleFile: false,
+      read: async (i, offset, length) => FILES[i]!.data.subarray(offset, offset + length),
+      hasher: new WebCryptoHasher(),
+      pieceLength: 32 * 1024,
+    });
+    const meta = parseTorrent(bytes);
+    // The torrent's whole byte stream, padding as zeros, to compare what is served against.
+    const stream = new Uint8Array(meta.totalLength);
+    for (const f of FILES) stream.set(f.data, meta.files.find((m) => m.path === ['sample', ...f.path].join('/'))!.offset);
+    const pads = new PadBlocks(new PieceGeometry(meta.pieceCount, meta.pieceLength, meta.lastPieceLength, 16384), meta.files);
+    // One block wholly in padding, and the partly padded block just before it.
+    const index = [...Array(meta.pieceCount).keys()].find((i) => pads.runs(i).length > 0)!;
+    const padBlock = pads.runs(index)[0]!.first;
+    expect(padBlock).toBeGreaterThan(0);
+    const asks = [padBlock, padBlock - 1].map((b) => ({ begin: b * 16384, length: Math.min(16384, (index === meta.pieceCount - 1 ? meta.lastPieceLength : meta.pieceLength) - b * 16384) }));
+    const expected = asks.map((a) => stream.subarray(index * meta.pieceLength + a.begin, index * meta.pieceLength + a.begin + a.length));
+    expect(expected[0]!.every((b) => b === 0)).toBe(true);
+    expect(expected[1]!.some((b) => b !== 0)).toBe(true);
+
+    const hub = new MemoryHub();
+    const seedPlatform = createMemoryPlatform(hub, SEEDER.host);
+    const seedStorage = await seedPlatform.openStorage('seed');
+    for (const f of FILES) {
+      if (f.data.length === 0) await seedStorage.truncate(['sample', ...f.path].join('/'), 0);
+      else await seedStorage.write(['sample', ...f.path].join('/'), 0, f.data);
+    }
+    const seeder = await Client.create({ platform: seedPlatform, port: SEEDER.port, dht: false, utp: false, pex: false, lsd: false });
+    await whenDone(await seeder.add({ kind: 'torrent', bytes }, { destination: 'seed' }));
+
+    const got = new Map<number, Uint8Array>();
+    let unchoked = false;
+    const socket = await hub.host('10.0.0.77').connect({ host: SEEDER.host, port: SEEDER.port });
+    const parser = new WireParser(
+      (m) => {
+        if (m.type === 'unchoke' && !unchoked) {
+          unchoked = true;
+          for (const a of asks) socket.write(encodeRequest(index, a.begin, a.length));
+        } else if (m.type === 'piece' && m.index === index) got.set(m.begin, m.block.slice());
+      },
+      { expectHandshake: true, pieceCount: meta.pieceCount },
+    );
+    socket.setHandlers({ data: (chunk) => parser.push(chunk), close: () => undefined });
+    socket.write(encodeHandshake({ infoHash: meta.infoHash, peerId: new Uint8Array(20).fill(0x77), fast: true }));
+    socket.write(encodeInterested());
+    const end = Date.now() + 10_000;
+    while (got.size < asks.length && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect([...got.keys()].sort((a, b) => a - b)).toEqual(asks.map((a) => a.begin).sort((a, b) => a - b));
+    asks.forEach((a, k) => expect(Buffer.from(got.get(a.begin)!).equals(Buffer.from(expected[k]!)), `block at ${a.begin}`).toBe(true));
+    socket.destroy();
+    await seeder.close();
   });
 });
