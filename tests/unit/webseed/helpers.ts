@@ -126,6 +126,8 @@ export class TestHost implements WebSeedHost {
       lastPieceLength: meta.lastPieceLength,
       random: new SeededRandom(7),
       have: new Bitfield(meta.pieceCount),
+      // As a torrent's picker: blocks wholly in padding files are never handed out.
+      files: meta.files,
     });
     this.output = new Uint8Array(meta.totalLength);
   }

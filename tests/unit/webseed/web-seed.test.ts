@@ -142,6 +142,25 @@ describe('WebSeed: downloading', () => {
     expect(r.http.requests.every((q) => !q.url.includes('pad'))).toBe(true);
   });
 
+  it('blocks wholly in padding are never picked: the piece verifies, one request per file, pad blocks never handed over', async () => {
+    // Piece 0: a (blocks 0-1, 20,000 bytes) then padding to the piece end (blocks 2-3 wholly padding).
+    const f = multiFile('p', [
+      { path: ['a'], data: content(20_000, 1) },
+      { path: ['.pad', '45536'], data: new Uint8Array(45_536), padding: true },
+      { path: ['b'], data: content(30_000, 2) },
+    ], 4 * BLOCK);
+    const r = rig(f, 'http://h/', { 'http://h/p/a': f.data.slice(0, 20_000), 'http://h/p/b': f.data.slice(4 * BLOCK) });
+    r.seed.start();
+    await run(r, 1000);
+    expect(r.host.complete).toBe(true);
+    expect(r.host.output).toEqual(f.data);
+    // Piece 0 is asked for as its two real blocks; piece 1 whole: a run each, no piece cut short.
+    expect(r.http.requests.map((q) => q.url).sort()).toEqual(['http://h/p/a', 'http://h/p/b']);
+    // Blocks handed to the torrent: a's two and b's two, none of the padding's (HTTP moved content only).
+    expect(r.host.blocksReceived).toBe(4);
+    expect(r.seed.stats().downloaded).toBe(50_000);
+  });
+
   it('works with a server that ignores Range (200, whole file sliced)', async () => {
     const f = oneFile();
     const r = rig(f, 'http://h/f.bin', { 'http://h/f.bin': f.data });
