@@ -112,4 +112,22 @@ describe('seed goals', () => {
     (t as { hadDataAtStart: boolean }).hadDataAtStart = true;
     expect(keeper.check(t)).toBeNull();
   });
+
+  it('the size a ratio is measured against leaves out BEP 47 padding files', () => {
+    const clock = new ManualClock();
+    const keeper = new GoalKeeper({ ratio: 1 });
+    const t = subject(clock);
+    (t as { hadDataAtStart: boolean }).hadDataAtStart = true;
+    (t as { meta: GoalSubject['meta'] }).meta = {
+      totalLength: 1000,
+      files: [
+        { length: 700, padding: false },
+        { length: 300, padding: true },
+      ],
+    };
+    t.up = 699;
+    expect(keeper.check(t)).toBeNull();
+    t.up = 700; // content uploaded once: ratio 1, though 300 bytes of padding were never data
+    expect(keeper.check(t)).toEqual({ goal: 'ratio', action: 'pause' });
+  });
 });
