@@ -10,6 +10,7 @@ import type { HttpClient } from '../../platform/interfaces/index.js';
 import { TorrentError } from '../../engine/util/errors.js';
 import type { AddPreview, AddSource, CommandResult, DashboardCommand } from '../messages.js';
 import { parseAddSource } from './add-source.js';
+import { contentLength } from '../../engine/session/content-length.js';
 
 export const DASHBOARD_LIMITS = {
   /** Files in one setFilePriorities command at most. */
@@ -56,7 +57,7 @@ async function preview(source: AddSource, http: HttpClient): Promise<AddPreview>
   if (parsed.source.kind === 'magnet') return { infoHash: parsed.infoHash, name: parsed.name, totalLength: 0, files: null };
   const meta = parseTorrent(parsed.source.bytes);
   const files = meta.files.filter((f) => !f.padding).map((f) => ({ index: f.index, path: f.path, length: f.length }));
-  return { infoHash: parsed.infoHash, name: meta.name, totalLength: meta.totalLength, files };
+  return { infoHash: parsed.infoHash, name: meta.name, totalLength: contentLength(meta), files };
 }
 
 function checkIndexes(files: unknown): number[] {

@@ -7,6 +7,7 @@ import { parseInfo, parseMagnet, parseTorrent, type TorrentMeta } from '../../en
 import type { TorrentStats } from '../../engine/session/types.js';
 import type { ResumeRecord, ResumeStore } from '../../engine/storage/resume-store.js';
 import type { SavedSource, SavedTorrents } from './saved-torrents.js';
+import { contentLength } from '../../engine/session/content-length.js';
 
 export async function listSaved(resume: ResumeStore, saved: SavedTorrents, reason: string, destinationOf: (hex: string) => string): Promise<TorrentStats[]> {
   const hexes = new Set([...(await resume.list()), ...(await saved.list())]);
@@ -34,7 +35,8 @@ export function savedStats(
   }
   const have = record ? countBits(record.bitfield) : 0;
   const pieceCount = meta?.pieceCount ?? 0;
-  const totalLength = meta?.totalLength ?? 0;
+  // As stats() reports it: BEP 47 padding is not part of the size users see.
+  const totalLength = meta ? contentLength(meta) : 0;
   const verified = pieceCount > 0 ? Math.min(totalLength, have * meta!.pieceLength) : 0;
   return {
     infoHash: hex,
