@@ -13,6 +13,7 @@ import { SavedTorrents, fromBase64, toBase64 } from '../../../src/extension/offs
 import { SwitchableNetwork } from '../../../src/extension/offscreen/switchable-network.js';
 
 const MULTI = new Uint8Array(readFileSync(fileURLToPath(new URL('../../fixtures/metainfo/multi.torrent', import.meta.url))));
+const HYBRID = new Uint8Array(readFileSync(fileURLToPath(new URL('../../fixtures/metainfo/hybrid-libtorrent.torrent', import.meta.url))));
 const HASH = '0123456789abcdef0123456789abcdef01234567';
 
 function http(answer: (request: HttpRequest) => { status: number; body: Uint8Array }): HttpClient & { requests: HttpRequest[] } {
@@ -166,6 +167,21 @@ describe('the list without an engine', () => {
     const [stats] = await listSaved(resume, new SavedTorrents(kv), 'why', (h) => h);
     expect(stats).toMatchObject({ name: meta.name, pieceCount: meta.pieceCount, piecesHave: 1, totalLength: meta.totalLength });
     expect(stats!.progress).toBeCloseTo(1 / meta.pieceCount);
+  });
+
+  it('a saved hybrid torrent shows its content size, padding left out (as stats() does)', async () => {
+    const kv = new MemoryKeyValueStore();
+    const meta = parseTorrent(HYBRID);
+    const padding = meta.files.filter((f) => f.padding).reduce((sum, f) => sum + f.length, 0);
+    expect(padding).toBeGreaterThan(0);
+    const resume = new ResumeStore(kv);
+    await resume.saveInfo(meta.infoHashHex, meta.infoBytes);
+    await resume.save({
+      infoHash: meta.infoHashHex, destination: meta.infoHashHex, bitfield: new Uint8Array(Math.ceil(meta.pieceCount / 8)), filePriorities: [],
+      uploaded: 0, downloaded: 0, addedAt: 1, paused: false, name: meta.name, trackers: [],
+    });
+    const [stats] = await listSaved(resume, new SavedTorrents(kv), 'why', (h) => h);
+    expect(stats!.totalLength).toBe(meta.totalLength - padding);
   });
 });
 
