@@ -109,6 +109,7 @@ describe('a hybrid torrent in a swarm in memory', () => {
       // BEP 47: blocks wholly in padding are never requested. What comes over the wire is the
       // content plus the padded tails of the blocks where a file ends (at most a block per file).
       expect(stats.totalLength).toBe(CONTENT);
+      expect(stats.verifiedLength).toBe(CONTENT);
       expect(stats.downloaded).toBeGreaterThanOrEqual(CONTENT);
       expect(stats.downloaded).toBeLessThanOrEqual(requestable);
       expect(stats.downloaded).toBeLessThan(meta.totalLength);
