@@ -287,7 +287,7 @@ export class EngineSession {
     if (deleteData) await this.deps.platform.storage.removeRoot(destinationOf(hex));
     await this.deps.saved.forget(hex);
     this.deps.choices.forget(hex);
-    this.waiting.started(hex);
+    this.waiting.clearError(hex);
     await this.refreshWaiting();
   }
 
@@ -337,7 +337,7 @@ export class EngineSession {
       if (!saved) continue;
       try {
         await this.addOnce(client, hex, saved.source, this.deps.choices.addOptions(hex));
-        this.waiting.started(hex);
+        this.waiting.clearError(hex);
       } catch (error) {
         this.waiting.failed(hex, errorMessage(error));
       }

@@ -25,8 +25,8 @@ export class WaitingTorrents {
     this.startErrors.set(hex, reason);
   }
 
-  /** It started (or was removed): no error to show any more. */
-  started(hex: string): void {
+  /** It started, or was removed: no error to show any more. */
+  clearError(hex: string): void {
     this.startErrors.delete(hex);
   }
 
