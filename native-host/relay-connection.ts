@@ -1,12 +1,13 @@
 /**
  * One authenticated WebSocket client of the relay (docs/relay-protocol.md): the hello, the
- * stream table, and the limits. A malformed frame closes this connection only.
+ * frame dispatch, the stream table, and the limits. A malformed frame closes this connection
+ * only. How frames leave is relay-writer.ts; the streams themselves are tcp-streams.ts and
+ * udp-streams.ts; what multicast is allowed, udp-join.ts.
  */
 import type { Socket } from 'node:net';
 import type { RawData, WebSocket } from 'ws';
-import { isAllowedMulticastGroup, type RelayLimits } from '../src/relay/limits.js';
-import { isIP } from 'node:net';
-import { decodeMessage, FrameBatcher } from '../src/relay/batch.js';
+import type { RelayLimits } from '../src/relay/limits.js';
+import { decodeMessage } from '../src/relay/batch.js';
 import {
   encodeFrame,
   HEADER_BYTES,
@@ -28,6 +29,9 @@ import { FramePool } from './frame-pool.js';
 import { closeReason, type PendingFlusher, type StreamContext } from './stream-context.js';
 import { connectTcp, TcpListenerStream, TcpStream } from './tcp-streams.js';
 import { UdpStream } from './udp-streams.js';
+import { joinRefusal } from './udp-join.js';
+import { PendingListener, PendingUdp } from './pending-streams.js';
+import { RelayWriter } from './relay-writer.js';
 
 /** WebSocket close codes the host uses (4000–4999 are the application's). */
 export const CLOSE_CODES = {
@@ -56,12 +60,7 @@ export class RelayConnection implements StreamContext {
   private udpSockets = 0;
   private readonly connectRate: ConnectRate;
   private closed = false;
-  private corked = false;
-  /** An end-of-turn callback is scheduled (or running): see endTurn(). */
-  private turnScheduled = false;
-  /** Streams with a DATA frame being filled from this turn's reads. */
-  private readonly pendingData = new Set<PendingFlusher>();
-  private readonly batcher: FrameBatcher;
+  private readonly writer: RelayWriter;
   private readonly onFrame = (frame: Frame): void => {
     if (!this.helloDone) this.onHello(frame);
     else this.dispatch(frame);
@@ -76,12 +75,7 @@ export class RelayConnection implements StreamContext {
     this.budget = new SendBudget(limits.maxBufferedBytesTotal);
     this.frames = new FramePool(HEADER_BYTES + limits.maxDataBytes);
     this.connectRate = new ConnectRate(limits.connectsPerSecond, limits.connectBurst);
-    this.batcher = new FrameBatcher({
-      sendMessage: (message) => this.sendMessage(message),
-      schedule: () => this.atEndOfTurn(),
-      maxMessageBytes: HEADER_BYTES + limits.maxDataBytes,
-      aloneFromBytes: limits.batchFramesBelowBytes,
-    });
+    this.writer = new RelayWriter(ws, this.frames, limits, () => this.closed);
     ws.binaryType = 'nodebuffer';
     this.helloTimer = setTimeout(() => this.fail(CLOSE_CODES.helloTimeout, `no HELLO within ${limits.helloTimeoutMs} ms`), limits.helloTimeoutMs);
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
@@ -103,60 +97,11 @@ export class RelayConnection implements StreamContext {
 
   /** Small frames wait for the end of the turn and leave together in one BATCH message. */
   send(frame: Uint8Array): void {
-    if (this.closed) return;
-    this.batcher.send(frame);
+    this.writer.send(frame);
   }
 
   deferFlush(stream: PendingFlusher): void {
-    this.pendingData.add(stream);
-    this.atEndOfTurn();
-  }
-
-  private sendMessage(message: Uint8Array): void {
-    if (this.closed) return;
-    this.corkForThisTurn();
-    // The callback runs once ws has written the message (or failed to): a pooled frame is free.
-    this.ws.send(message, { binary: true }, () => this.frames.give(message));
-  }
-
-  /**
-   * Messages sent in one event-loop turn (all socket reads of a poll, credits) leave in one writev instead of
-   * one syscall each: measured ~2x on the download path. ws has no public cork, so this
-   * reaches its socket and does nothing if that ever moves.
-   */
-  private corkForThisTurn(): void {
-    if (this.corked) return;
-    const socket = this.rawSocket();
-    if (!socket?.cork || !socket.uncork) return;
-    this.corked = true;
-    socket.cork();
-    this.atEndOfTurn();
-  }
-
-  private rawSocket(): { cork?(): void; uncork?(): void } | undefined {
-    return (this.ws as unknown as { _socket?: { cork?(): void; uncork?(): void } })._socket;
-  }
-
-  /** setImmediate runs after the poll phase: every socket read of this turn has been seen. */
-  private atEndOfTurn(): void {
-    if (this.turnScheduled) return;
-    this.turnScheduled = true;
-    setImmediate(() => this.endTurn());
-  }
-
-  /** DATA frames filled this turn, then the batched small frames, then one writev. */
-  private endTurn(): void {
-    if (!this.closed) {
-      const streams = [...this.pendingData];
-      this.pendingData.clear();
-      for (const stream of streams) stream.flushPending();
-      this.batcher.flush();
-    }
-    this.turnScheduled = false;
-    if (this.corked) {
-      this.corked = false;
-      this.rawSocket()?.uncork?.();
-    }
+    this.writer.deferFlush(stream);
   }
 
   wsBufferedAmount(): number {
@@ -226,7 +171,7 @@ export class RelayConnection implements StreamContext {
     this.clientWindow = frame.window;
     // The hello travels alone, never in a BATCH. It answers with the client's version: an
     // older client keeps working with a newer host.
-    this.batcher.sendAlone(encodeFrame({ op: Op.HELLO_OK, version: frame.version, window: this.limits.streamWindowBytes, maxData: this.limits.maxDataBytes }));
+    this.writer.sendAlone(encodeFrame({ op: Op.HELLO_OK, version: frame.version, window: this.limits.streamWindowBytes, maxData: this.limits.maxDataBytes }));
   }
 
   private dispatch(frame: Frame): void {
@@ -276,7 +221,7 @@ export class RelayConnection implements StreamContext {
       case Op.UDP_JOIN: {
         if (this.version < UDP_JOIN_SINCE_VERSION) throw new RelayProtocolError(`UDP_JOIN needs relay protocol ${UDP_JOIN_SINCE_VERSION}; this client spoke ${this.version}`);
         this.open(frame.stream);
-        const refusal = this.joinRefusal(frame.group, frame.port, frame.interfaceAddress);
+        const refusal = joinRefusal(this.limits, frame.group, frame.port, frame.interfaceAddress);
         if (refusal) {
           this.send(encodeFrame({ op: Op.CLOSE, stream: frame.stream, kind: 'other', message: refusal }));
           return;
@@ -319,19 +264,6 @@ export class RelayConnection implements StreamContext {
         this.closeStream(id, reason.kind, reason.message);
       },
     );
-  }
-
-  /**
-   * Why a UDP_JOIN is refused, or undefined: only the groups in limits.multicastGroups, and an
-   * interface named by an address of the group's family. Checked here, in one place.
-   */
-  private joinRefusal(group: string, port: number, interfaceAddress: string): string | undefined {
-    if (!isAllowedMulticastGroup(this.limits, group, port)) {
-      const allowed = this.limits.multicastGroups.map((g) => (g.host.includes(':') ? `[${g.host}]:${g.port}` : `${g.host}:${g.port}`)).join(', ');
-      return `the relay joins only the local service discovery groups (${allowed})`;
-    }
-    if (interfaceAddress !== '' && isIP(interfaceAddress) !== isIP(group)) return `multicast interface "${interfaceAddress}" is not an address of the group's family`;
-    return undefined;
   }
 
   /** UDP_BIND, or UDP_JOIN when `interfaceAddress` is given ('' = the OS's choice of interface). */
@@ -394,25 +326,8 @@ export class RelayConnection implements StreamContext {
     for (const abort of this.connecting.values()) abort();
     for (const stream of this.streams.values()) stream.abort();
     this.streams.clear();
-    this.pendingData.clear();
-    this.batcher.clear();
+    this.writer.clear();
     this.connecting.clear();
     this.onClosed();
   }
-}
-
-/** A listener or UDP socket between its open frame and the OS's answer. */
-class PendingListener {
-  readonly type = 'listener';
-  abort(): void {}
-}
-
-/** Datagrams sent before BOUND are dropped, as UDP may drop anything. */
-class PendingUdp {
-  readonly type = 'udp';
-  send(): void {}
-  bufferedBytes(): number {
-    return 0;
-  }
-  abort(): void {}
 }

@@ -1,8 +1,7 @@
 import type { FileStorage } from '../../platform/interfaces/index.js';
-import { parseInfo, type TorrentMeta } from '../metainfo/index.js';
+import type { TorrentMeta } from '../metainfo/index.js';
 import type { Bitfield } from '../swarm/bitfield.js';
-import { Swarm } from '../swarm/swarm.js';
-import type { SwarmLimits } from '../swarm/swarm-limits.js';
+import type { Swarm } from '../swarm/swarm.js';
 import type { PeerConnection } from '../peer/peer-connection.js';
 import type { Handshake } from '../wire/handshake.js';
 import type { ResumeRecord } from '../storage/resume-store.js';
@@ -11,19 +10,20 @@ import { errorMessage, TorrentError } from '../util/errors.js';
 import { toHex } from '../util/bytes.js';
 import { SeedingTimer } from '../policy/seed-goals.js';
 import { ResumeSaver } from './resume-saver.js';
-import { WebSeedGroup } from './web-seed-group.js';
-import { MetadataFetcher } from './metadata-fetcher.js';
-import { TorrentBandwidth, type TorrentRateGate } from './rate-gate.js';
+import type { WebSeedGroup } from './web-seed-group.js';
+import type { TorrentBandwidth, TorrentRateGate } from './rate-gate.js';
 import { buildStats } from './torrent-stats.js';
-import { TorrentPieces } from './torrent-pieces.js';
+import type { TorrentPieces } from './torrent-pieces.js';
 import { TorrentNetwork } from './torrent-network.js';
 import type { TorrentDeps, TorrentInit } from './torrent-deps.js';
-import { TorrentPeerContext } from './torrent-peer-context.js';
-import { PieceFlow } from './piece-flow.js';
+import type { PieceFlow } from './piece-flow.js';
 import { SuperSeeding } from './super-seeding.js';
-import { FileStreams, type FileStream } from './file-streams.js';
+import type { FileStream, FileStreams } from './file-streams.js';
 import { TorrentLedger } from './torrent-ledger.js';
-import { applySettingsChange, type TorrentSettings, type TorrentSettingsChange } from './torrent-settings.js';
+import type { TorrentSettings, TorrentSettingsChange } from './torrent-settings.js';
+import { limitsChange, TorrentOwnSettings } from './torrent-own-settings.js';
+import { MetadataPhase } from './metadata-phase.js';
+import { wireTorrentParts } from './torrent-parts.js';
 import { addTrackerToTiers, removeTrackerFromTiers } from './tracker-edit.js';
 import { PRIORITY_NORMAL, type FilePriority, type PeerStats, TorrentEvents, TorrentState, TorrentStats } from './types.js';
 
@@ -47,17 +47,16 @@ export class Torrent extends Emitter<TorrentEvents> {
   private readonly swarm: Swarm;
   private network: TorrentNetwork | undefined;
   private stoppedNetwork: TorrentNetwork | undefined;
-  private fetcher: MetadataFetcher | undefined;
+  private readonly metadata: MetadataPhase;
   private readonly resumeSaver: ResumeSaver;
   private readonly webSeeds: WebSeedGroup;
   private readonly flow: PieceFlow;
   private readonly superSeed: SuperSeeding;
   private readonly ledger: TorrentLedger;
-  private readonly swarmLimits: SwarmLimits;
   private readonly streams: FileStreams;
   private running = false;
   private userPaused: boolean;
-  private ownSettings: TorrentSettings;
+  private readonly ownSettings: TorrentOwnSettings;
 
   constructor(
     private readonly deps: TorrentDeps,
@@ -67,59 +66,33 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.infoHash = init.infoHash;
     this.infoHashHex = toHex(init.infoHash);
     const clock = deps.clock;
-    this.ownSettings = init.settings;
-    this.bandwidth = new TorrentBandwidth(clock, { download: init.settings.downloadLimit, upload: init.settings.uploadLimit }, deps.globalBuckets);
+    this.ownSettings = new TorrentOwnSettings(clock, init.settings, deps.swarmLimits, deps.globalBuckets);
+    this.bandwidth = this.ownSettings.bandwidth;
     this.seedingTimer = new SeedingTimer(clock, init.record?.seedingMs ?? 0);
     this.superSeed = new SuperSeeding(init.settings.superSeed, clock, deps.random);
     this.ledger = new TorrentLedger(init, this.bandwidth);
     this.userPaused = !!(init.options.paused || init.record?.paused);
     this.currentState = init.meta ? 'checking' : 'metadata';
-    this.webSeeds = new WebSeedGroup(deps.platform.http, clock);
     this.resumeSaver = new ResumeSaver(clock, deps.resume, () => this.resumeRecord());
-    const context = new TorrentPeerContext({
-      infoHash: this.infoHash,
-      download: this.download,
-      upload: this.upload,
-      clock,
-      localPeerId: deps.peerId,
-      userAgent: deps.userAgent,
-      listenPort: () => deps.listenPort(),
-      pexAllowed: () => deps.pex,
+    this.metadata = new MetadataPhase(deps, init, this.infoHashHex, (session, reason) => this.swarm.ban(session.id, reason));
+    const own = { infoHash: this.infoHash, bandwidth: this.bandwidth, swarmLimits: this.ownSettings.swarmLimits, metadata: this.metadata };
+    ({ swarm: this.swarm, webSeeds: this.webSeeds, streams: this.streams, flow: this.flow } = wireTorrentParts(deps, own, {
       meta: () => this.meta,
       pieces: () => this.pieces,
-      fetcher: () => this.fetcher,
-      swarm: () => this.swarm,
+      network: () => this.network,
+      running: () => this.running,
       // An incomplete torrent shows what it has: super-seeding is for seeds (BEP 16).
       superSeeding: () => this.superSeed.hiding && this.currentState !== 'downloading',
-      addPexPeers: (peers) => this.network?.addPeers(peers, 'pex'),
-      completePiece: (index) => void this.flow.complete(index),
-    });
-    // A copy of its own: the torrent's connection cap can change while it runs.
-    this.swarmLimits = { ...deps.swarmLimits, ...(init.settings.maxConnections !== undefined ? { maxPeers: init.settings.maxConnections } : {}) };
-    this.swarm = new Swarm(context, (to, prefer) => this.dial(to, prefer), clock, deps.random, this.swarmLimits, () => undefined, deps.connectionBudget);
-    this.streams = new FileStreams({
-      pieces: () => this.pieces,
-      want: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
-      seeked: () => {
-        const picker = this.pieces?.picker;
-        if (picker) for (const session of this.swarm.sessions.values()) session.yieldTo((i) => picker.isTimeCritical(i));
-      },
-    });
-    this.flow = new PieceFlow({
-      swarm: this.swarm,
-      webSeeds: this.webSeeds,
-      download: this.download,
-      pieces: () => this.pieces,
-      running: () => this.running,
-      onVerified: (index) => {
+      wantFile: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
+      verified: (index) => {
         this.emit('piece', index);
         this.streams.onPiece(index);
         this.markDirty();
         this.checkDone();
       },
-      onWritten: () => this.checkDone(),
+      written: () => this.checkDone(),
       fail: (error) => this.fail(error),
-    });
+    }));
   }
 
   /** Undefined until metadata is known (magnet links). */
@@ -184,7 +157,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     // even a magnet whose metadata never arrives.
     await this.flushResume();
     this.storage = await this.deps.platform.openStorage(this.destination);
-    if (this.init.meta) this.setupMeta(this.init.meta, false);
+    if (this.init.meta) this.pieces = this.metadata.pieces(this.init.meta, this.storage, false);
     if (this.userPaused) return this.setState('paused');
     if (this.deps.queue) return this.setState('queued');
     await this.run();
@@ -261,15 +234,12 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   /** Set this torrent's own payload limits in bytes/s (0 = none); the client's still apply. */
   setLimits(limits: { download?: number; upload?: number }): void {
-    this.changeSettings({
-      ...(limits.download !== undefined ? { downloadLimit: limits.download } : {}),
-      ...(limits.upload !== undefined ? { uploadLimit: limits.upload } : {}),
-    });
+    this.changeSettings(limitsChange(limits));
   }
 
   /** Its own settings as they stand (saved in the resume record). */
   get settings(): TorrentSettings {
-    return { ...this.ownSettings, ...(this.ownSettings.seedGoals ? { seedGoals: { ...this.ownSettings.seedGoals } } : {}) };
+    return this.ownSettings.snapshot();
   }
 
   /**
@@ -278,10 +248,7 @@ export class Torrent extends Emitter<TorrentEvents> {
    * to apply (Client.setTorrentSettings).
    */
   changeSettings(change: TorrentSettingsChange): TorrentSettings {
-    const next = applySettingsChange(this.ownSettings, change);
-    this.ownSettings = next;
-    this.bandwidth.setLimits({ download: next.downloadLimit, upload: next.uploadLimit });
-    this.swarmLimits.maxPeers = next.maxConnections ?? this.deps.swarmLimits.maxPeers;
+    const next = this.ownSettings.change(change);
     this.superSeed.setWanted(next.superSeed, this.swarm.sessions.values(), this.pieces?.have, this.currentState === 'seeding' ? this.pieces?.meta.pieceCount : undefined);
     this.markDirty(true);
     return this.settings;
@@ -377,11 +344,6 @@ export class Torrent extends Emitter<TorrentEvents> {
 
   // --- internals --------------------------------------------------------------------------
 
-  private dial(to: { host: string; port: number }, prefer: 'tcp' | 'utp') {
-    if (!this.network) return Promise.reject(new TorrentError('network', 'the torrent is not running'));
-    return this.network.dial(to, prefer);
-  }
-
   private async activate(): Promise<void> {
     this.running = true;
     this.errorText = undefined;
@@ -393,7 +355,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       peers: [...(this.init.options.peers ?? []), ...(this.init.magnet?.peers ?? [])],
       stats: () => ({ uploaded: this.upload.meter.total, downloaded: this.download.meter.total, left: this.pieces?.bytesLeft() ?? 16384 }),
       onTick: () => {
-        this.fetcher?.tick();
+        this.metadata.fetcher?.tick();
         // Before seeds are dropped: a finished peer tells super-seeding the torrent has spread.
         this.superSeed.tick(this.swarm.sessions.values(), this.pieces?.have);
         // A peer may turn out a seed after we finished (its bitfield came late, or it completed):
@@ -403,14 +365,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     });
     if (!this.pieces) {
       this.setState('metadata');
-      const deps = this.deps;
-      this.fetcher = new MetadataFetcher(
-        this.infoHash,
-        (bytes) => deps.platform.hasher.sha1(bytes),
-        deps.clock,
-        (info) => void this.onMetadata(info).catch((error) => this.fail(error)),
-        (session, reason) => this.swarm.ban(session.id, reason),
-      );
+      this.metadata.begin((info) => void this.onMetadata(info).catch((error) => this.fail(error)));
       network.announce();
       return;
     }
@@ -425,7 +380,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.webSeeds.stop();
     this.seedingTimer.stop();
     this.superSeed.pause();
-    this.fetcher = undefined;
+    this.metadata.end();
     this.network?.stop(reason);
     this.stoppedNetwork = this.network;
     this.network = undefined;
@@ -433,25 +388,16 @@ export class Torrent extends Emitter<TorrentEvents> {
   }
 
   private async onMetadata(infoBytes: Uint8Array): Promise<void> {
-    const meta = parseInfo(infoBytes, { announce: this.ledger.trackers });
-    this.fetcher = undefined;
+    const meta = this.metadata.parse(infoBytes, this.ledger.trackers);
     // BEP 27: a private torrent is never looked up in the DHT, even if its magnet was.
     if (meta.private) this.network?.leaveDht();
-    await this.deps.resume.saveInfo(this.infoHashHex, infoBytes);
-    this.setupMeta(meta, true);
+    await this.metadata.save(infoBytes);
+    this.pieces = this.metadata.pieces(meta, this.storage!, true);
     this.emit('metadata');
     for (const session of this.swarm.sessions.values()) session.onMetadataReady();
     if (!this.running) return;
     await this.check();
     if (this.running) this.afterCheck();
-  }
-
-  private setupMeta(meta: TorrentMeta, fromMagnet: boolean): void {
-    const selected = this.init.options.selectedFiles ?? (fromMagnet || this.init.magnet ? this.init.magnet?.selectOnly : undefined);
-    this.pieces = new TorrentPieces(meta, this.storage!, this.deps.platform.hasher, this.deps.random, this.deps.clock, {
-      saved: (this.init.record?.filePriorities ?? []) as FilePriority[],
-      selected,
-    });
   }
 
   private async check(): Promise<void> {
@@ -543,7 +489,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       filePriorities: pieces?.filePriorities ?? [],
       paused: this.userPaused,
       seedingMs: this.seedingTimer.elapsedMs(),
-      settings: this.ownSettings,
+      settings: this.ownSettings.saved,
     });
   }
 

@@ -22,7 +22,8 @@ import { runDashboardCommand } from './dashboard-commands.js';
 import { seedCreated } from './created-torrent.js';
 import type { DetailSource } from './dashboard-data.js';
 import type { Deliveries } from './deliveries.js';
-import { listSaved, savedStats } from './saved-list.js';
+import { offlineReason, WaitingTorrents } from './waiting-torrents.js';
+import { TorrentWatch } from './torrent-watch.js';
 import type { SavedTorrents } from './saved-torrents.js';
 import { peerViews } from './peer-view.js';
 import type { SwitchableNetwork } from './switchable-network.js';
@@ -52,9 +53,6 @@ export interface EngineDeps {
   completed?(infoHash: string, name: string): void;
 }
 
-/** A `done` this long after the torrent's completedAt is a fresh completion, not a restore. */
-const FRESH_COMPLETION_MS = 10_000;
-
 /** Each torrent's files live under their own storage root: no clash between equal names. */
 export function destinationOf(infoHash: string): string {
   return infoHash;
@@ -68,9 +66,8 @@ export class EngineSession {
   private starting: Promise<void> = Promise.resolve();
   private readonly resume: ResumeStore;
   private readonly adding = new Map<string, Promise<Torrent>>();
-  private readonly startErrors = new Map<string, string>();
   /** Saved torrents the running client does not have (failed, or not started yet), or all of them offline. */
-  private waiting: TorrentStats[] = [];
+  private readonly waiting: WaitingTorrents;
   private relayRetryMs: number = ENGINE_LIMITS.relayRetryMs;
   private relayInfo: RelayInfo | null = null;
   /** The service worker's network settings; no Client starts before they are known. */
@@ -83,10 +80,13 @@ export class EngineSession {
   private readonly transferReady = new Promise<void>((resolve) => (this.transferKnown = resolve));
   /** The turtle as the user last switched it, carried over Client and browser restarts. */
   private readonly altSwitch: AltSwitchMemory;
+  private readonly watcher: TorrentWatch;
 
   constructor(private readonly deps: EngineDeps) {
     this.resume = new ResumeStore(deps.platform.kv);
+    this.waiting = new WaitingTorrents(this.resume, deps.saved, destinationOf);
     this.altSwitch = new AltSwitchMemory(deps.platform.kv);
+    this.watcher = new TorrentWatch(deps);
   }
 
   /** The service worker's word on the native host; (re)connects when the relay changed. */
@@ -183,9 +183,7 @@ export class EngineSession {
   }
 
   stats(): TorrentStats[] {
-    const live = this.client ? this.client.list().map((t) => t.stats()) : [];
-    const liveSet = new Set(live.map((t) => t.infoHash));
-    return [...live, ...this.waiting.filter((t) => !liveSet.has(t.infoHash))];
+    return this.waiting.withLive(this.client ? this.client.list().map((t) => t.stats()) : []);
   }
 
   async run(command: Command): Promise<CommandResult> {
@@ -258,7 +256,7 @@ export class EngineSession {
       try {
         await this.addOnce(this.client, parsed.infoHash, parsed.source, options);
       } catch (error) {
-        this.startErrors.set(parsed.infoHash, errorMessage(error));
+        this.waiting.failed(parsed.infoHash, errorMessage(error));
       }
     }
     await this.refreshWaiting();
@@ -289,7 +287,7 @@ export class EngineSession {
     if (deleteData) await this.deps.platform.storage.removeRoot(destinationOf(hex));
     await this.deps.saved.forget(hex);
     this.deps.choices.forget(hex);
-    this.startErrors.delete(hex);
+    this.waiting.clearError(hex);
     await this.refreshWaiting();
   }
 
@@ -326,7 +324,7 @@ export class EngineSession {
     const altSwitch = await this.altSwitch.current();
     if (altSwitch !== undefined) client.setAltSpeedManual(altSwitch);
     this.client = client;
-    client.on('added', (torrent) => this.watch(torrent));
+    client.on('added', (torrent) => this.watcher.watch(torrent));
     // Also removed by the engine itself (a seeding goal with the 'remove' action): then it is
     // forgotten here too, or it would come back from the saved list (its files stay).
     client.on('removed', (hex) => void this.deps.saved.forget(hex).then(() => this.refreshWaiting()));
@@ -339,12 +337,12 @@ export class EngineSession {
       if (!saved) continue;
       try {
         await this.addOnce(client, hex, saved.source, this.deps.choices.addOptions(hex));
-        this.startErrors.delete(hex);
+        this.waiting.clearError(hex);
       } catch (error) {
-        this.startErrors.set(hex, errorMessage(error));
+        this.waiting.failed(hex, errorMessage(error));
       }
     }
-    for (const torrent of client.list()) this.watch(torrent);
+    for (const torrent of client.list()) this.watcher.watch(torrent);
     this.deps.changed();
   }
 
@@ -357,24 +355,6 @@ export class EngineSession {
       this.adding.set(hex, adding);
     }
     return adding;
-  }
-
-  private readonly watched = new WeakSet<Torrent>();
-
-  private watch(torrent: Torrent): void {
-    if (this.watched.has(torrent)) return;
-    this.watched.add(torrent);
-    this.deps.choices.watch(torrent);
-    const changed = (): void => this.deps.changed();
-    torrent.on('state', changed);
-    torrent.on('metadata', changed);
-    torrent.on('error', changed);
-    torrent.on('done', () => {
-      void this.deps.deliveries.consider(torrent);
-      const stats = torrent.stats();
-      if (stats.completedAt !== undefined && Date.now() - stats.completedAt < FRESH_COMPLETION_MS) this.deps.completed?.(stats.infoHash, stats.name);
-    });
-    void this.deps.deliveries.consider(torrent);
   }
 
   /** Deliveries that were lost (service worker restarted) are tried again. */
@@ -414,27 +394,12 @@ export class EngineSession {
   }
 
   private offlineReason(): string {
-    const host = this.host;
-    if (host?.state === 'missing') return `Waiting for the native host: run \`${host.installCommand}\` in the TorrentEdge folder.`;
-    if (host?.state === 'error') return host.message ?? 'The native host is not working; retrying.';
-    return 'Connecting to the native host…';
+    return offlineReason(this.host);
   }
 
   /** Recompute the saved torrents the running client does not show. */
   private async refreshWaiting(): Promise<void> {
-    const client = this.client;
-    const reason = this.offlineReason();
-    if (!client) {
-      this.waiting = await listSaved(this.resume, this.deps.saved, reason, destinationOf);
-    } else {
-      const out: TorrentStats[] = [];
-      for (const hex of await this.deps.saved.list()) {
-        if (client.get(hex) || this.adding.has(hex)) continue;
-        const [record, info, source] = await Promise.all([this.resume.load(hex), this.resume.loadInfo(hex), this.deps.saved.load(hex)]);
-        out.push(savedStats(hex, record, info, source, this.startErrors.get(hex) ?? 'Starting…', destinationOf(hex)));
-      }
-      this.waiting = out;
-    }
+    await this.waiting.refresh(this.client, this.adding, this.offlineReason());
     this.deps.changed();
   }
 }
