@@ -20,7 +20,11 @@ import type { DeliveryFile, DeliveryStatus, OffscreenToWorker, TorrentRow } from
 import { copyIntoFolder, FolderCopyError } from './folder-copy.js';
 import type { SavedTorrents } from './saved-torrents.js';
 
-export const DELIVERY_RETRY_MS = 60_000;
+/**
+ * A failed delivery is tried again by itself after these delays, the last one repeating: a file
+ * the engine was still writing, or a download the browser interrupted, usually goes the next time.
+ */
+export const DELIVERY_RETRY_MS = [5_000, 20_000, 60_000];
 
 export interface DeliveryDeps {
   getFile(root: string, path: string): Promise<File>;
@@ -29,6 +33,8 @@ export interface DeliveryDeps {
   /** A status changed: publish the list. */
   changed(): void;
   loadSetting?(): Promise<DeliverySetting>;
+  /** The torrent running under this infohash now, if any (a retry skips one removed meanwhile). */
+  current?(infoHash: string): Torrent | undefined;
 }
 
 interface InFlight {
@@ -48,6 +54,10 @@ export class Deliveries {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly busy = new Set<string>();
   private readonly failedAt = new Map<string, number>();
+  /** Failures in a row, per torrent: they pick the next retry delay. */
+  private readonly failures = new Map<string, number>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly lastSeen = new Map<string, Torrent>();
   private readonly statuses = new Map<string, DeliveryStatus>();
   private nextId = 1;
 
@@ -72,7 +82,8 @@ export class Deliveries {
     const hex = torrent.infoHashHex;
     if (torrent.state !== 'seeding' || this.busy.has(hex)) return;
     const failed = this.failedAt.get(hex);
-    if (failed !== undefined && Date.now() - failed < DELIVERY_RETRY_MS) return;
+    if (failed !== undefined && Date.now() - failed < this.retryDelay(hex)) return;
+    this.lastSeen.set(hex, torrent);
     this.busy.add(hex);
     try {
       const files = await this.due(hex, torrent.stats().files);
@@ -114,7 +125,7 @@ export class Deliveries {
     try {
       await copyIntoFolder(folder, hex, files, { getFile: (path) => this.deps.getFile(torrent.destination, path), progress: copying });
       await this.deps.saved.markDelivered(hex, files.map((f) => f.index));
-      this.failedAt.delete(hex);
+      this.succeeded(hex);
       this.setStatus(hex, { target: 'folder', state: 'delivered', message: `In “${folder.name}”.` });
       this.busy.delete(hex);
     } catch (error) {
@@ -160,7 +171,7 @@ export class Deliveries {
     if (!ok) return this.fail(flight.infoHash, 'downloads', error ?? 'download failed');
     try {
       await this.deps.saved.markDelivered(flight.infoHash, flight.indexes);
-      this.failedAt.delete(flight.infoHash);
+      this.succeeded(flight.infoHash);
       this.setStatus(flight.infoHash, { target: 'downloads', state: 'delivered', message: 'In Downloads.' });
     } finally {
       this.busy.delete(flight.infoHash);
@@ -183,9 +194,34 @@ export class Deliveries {
 
   private fail(hex: string, target: DeliveryStatus['target'], message: string): void {
     console.warn(`TorrentEdge: could not deliver ${hex}: ${message}`);
+    this.failures.set(hex, (this.failures.get(hex) ?? 0) + 1);
     this.failedAt.set(hex, Date.now());
     this.busy.delete(hex);
-    this.setStatus(hex, { target, state: 'failed', message: `${message.replace(/\.?$/, '.')} Tried again in a minute.` });
+    const delay = this.retryDelay(hex);
+    clearTimeout(this.retryTimers.get(hex));
+    this.retryTimers.set(
+      hex,
+      setTimeout(() => {
+        this.retryTimers.delete(hex);
+        const torrent = this.lastSeen.get(hex);
+        if (torrent && (!this.deps.current || this.deps.current(hex) === torrent)) void this.consider(torrent);
+        else this.lastSeen.delete(hex);
+      }, delay),
+    );
+    this.setStatus(hex, { target, state: 'failed', message: `${message.replace(/\.?$/, '.')} Trying again in ${Math.round(delay / 1000)} s.` });
+  }
+
+  private succeeded(hex: string): void {
+    this.failedAt.delete(hex);
+    this.failures.delete(hex);
+    this.lastSeen.delete(hex);
+    clearTimeout(this.retryTimers.get(hex));
+    this.retryTimers.delete(hex);
+  }
+
+  private retryDelay(hex: string): number {
+    const n = this.failures.get(hex) ?? 1;
+    return DELIVERY_RETRY_MS[Math.min(n, DELIVERY_RETRY_MS.length) - 1]!;
   }
 }
 

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   let engine: EngineSession | null = null;
   const choices = new FileChoices(saved);
-  const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon() });
+  const deliveries = new Deliveries({ getFile: (root, path) => platform.storage.getFile(root, path), saved, send, changed: () => publisher.soon(), current: (hex) => engine?.find(hex) });
   /** Torrents whose peers some page shows: only those travel in the snapshot. */
   let watchedPeers: string[] = [];
   const history = new SpeedHistory();

@@ -1,6 +1,6 @@
 // Deliveries without a browser (Node has Blob, File and blob: URLs): which files of a finished
 // torrent go to the user, and that files enabled after the first delivery go too, once each.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Torrent } from '../../../src/engine/session/torrent.js';
 import type { FileStats, TorrentState } from '../../../src/engine/session/types.js';
 import { MemoryKeyValueStore } from '../../../src/platform/memory/memory-kv.js';
@@ -80,6 +80,32 @@ describe('deliveries', () => {
     deliveries.retryAll();
     await deliveries.consider(torrent);
     expect(sent.map((m) => m.files.map((f) => f.filename))).toEqual([['one.bin'], ['one.bin']]);
+  });
+
+  it('a failed delivery is tried again by itself: after 5 s, then 20 s, then every minute', async () => {
+    vi.useFakeTimers();
+    try {
+      const { torrent } = fakeTorrent([{ index: 0, path: 'one.bin', length: 4, downloaded: 4, priority: 4 }]);
+      const { deliveries, sent, saved } = setup();
+      await deliveries.consider(torrent);
+      await deliveries.onDelivered(sent[0]!.deliveryId, false, 'download of one.bin was interrupted (FILE_FAILED)');
+      expect(deliveries.decorate({ infoHash: HASH } as never)).toMatchObject({ delivery: { state: 'failed', message: expect.stringMatching(/again in 5 s/) } });
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect(sent).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(sent).toHaveLength(2);
+      await deliveries.onDelivered(sent[1]!.deliveryId, false, 'again');
+      await vi.advanceTimersByTimeAsync(19_000);
+      expect(sent).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(sent).toHaveLength(3);
+      await deliveries.onDelivered(sent[2]!.deliveryId, true);
+      expect(await saved.deliveredFiles(HASH)).toEqual(new Set([0]));
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(sent).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a torrent delivered before per-file marks: its wanted files count as delivered, files enabled later go', async () => {
