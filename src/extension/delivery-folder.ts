@@ -35,12 +35,39 @@ export function deliveryDb(): Promise<IDBPDatabase> {
       database.createObjectStore(DELIVERY_DB.store);
       database.createObjectStore(DELIVERY_DB.plans);
     },
+    // The browser closed the connection (a full disk does it): the next call opens a new one.
+    terminated() {
+      opening = null;
+    },
+  }).catch((error: unknown) => {
+    opening = null;
+    throw error;
   });
   return opening;
 }
 
+/**
+ * `fn` on the delivery database. A connection the browser is closing (InvalidStateError, as after
+ * a full disk) is replaced and `fn` runs once more: otherwise no delivery would work again until
+ * the extension restarts.
+ */
+export async function withDeliveryDb<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
+  const opened = deliveryDb();
+  const db = await opened;
+  try {
+    return await fn(db);
+  } catch (error) {
+    if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+    if (opening === opened) {
+      opening = null;
+      db.close();
+    }
+    return fn(await deliveryDb());
+  }
+}
+
 export async function loadDeliverySetting(): Promise<DeliverySetting> {
-  const value: unknown = await (await deliveryDb()).get(DELIVERY_DB.store, DELIVERY_DB.key);
+  const value: unknown = await withDeliveryDb((db) => db.get(DELIVERY_DB.store, DELIVERY_DB.key));
   if (!value || typeof value !== 'object') return { mode: 'downloads' };
   const stored = value as Partial<DeliverySetting>;
   const folder = stored.folder && typeof stored.folder === 'object' && stored.folder.kind === 'directory' ? stored.folder : undefined;
@@ -48,7 +75,7 @@ export async function loadDeliverySetting(): Promise<DeliverySetting> {
 }
 
 export async function saveDeliverySetting(setting: DeliverySetting): Promise<void> {
-  await (await deliveryDb()).put(DELIVERY_DB.store, { mode: setting.mode, folder: setting.folder }, DELIVERY_DB.key);
+  await withDeliveryDb((db) => db.put(DELIVERY_DB.store, { mode: setting.mode, folder: setting.folder }, DELIVERY_DB.key));
 }
 
 /** 'granted', 'prompt' or 'denied' for writing; a handle that cannot be asked counts as 'prompt'. */

@@ -7,7 +7,7 @@
  * *before* a file is created, so a copy interrupted by a crash resumes into its own files
  * instead of uniquifying them again.
  */
-import { DELIVERY_DB, deliveryDb, type PermissionAwareHandle } from '../delivery-folder.js';
+import { DELIVERY_DB, withDeliveryDb, type PermissionAwareHandle } from '../delivery-folder.js';
 
 export const FOLDER_COPY_LIMITS = {
   /** Bytes read from OPFS and written per step: bounds memory, and the progress granularity. */
@@ -60,10 +60,10 @@ export async function copyIntoFolder(folder: PermissionAwareHandle, infoHash: st
 }
 
 async function copyAll(folder: PermissionAwareHandle, infoHash: string, files: readonly CopySource[], deps: CopyDeps): Promise<void> {
-  const stored = (await (await deliveryDb()).get(DELIVERY_DB.plans, infoHash)) as Plan | undefined;
+  const stored = (await withDeliveryDb((db) => db.get(DELIVERY_DB.plans, infoHash))) as Plan | undefined;
   const plan: Plan = stored && (await sameFolder(stored.folder, folder)) ? stored : { folder, files: [] };
   const savePlan = async (): Promise<void> => {
-    await (await deliveryDb()).put(DELIVERY_DB.plans, plan, infoHash);
+    await withDeliveryDb((db) => db.put(DELIVERY_DB.plans, plan, infoHash));
   };
   const total = files.reduce((n, f) => n + f.length, 0);
   let copied = 0;
@@ -88,7 +88,7 @@ async function copyAll(folder: PermissionAwareHandle, infoHash: string, files: r
     entry.done = true;
     await savePlan();
   }
-  await (await deliveryDb()).delete(DELIVERY_DB.plans, infoHash);
+  await withDeliveryDb((db) => db.delete(DELIVERY_DB.plans, infoHash));
 }
 
 async function writeFile(target: FileSystemFileHandle, source: Blob, progress: (copied: number) => void): Promise<void> {

@@ -23,22 +23,22 @@ export const IDB_KV_DEFAULTS = {
 const STORE = 'kv';
 
 export class IdbKeyValueStore implements KeyValueStore {
+  private db: Promise<IDBPDatabase> | undefined;
+  private closed = false;
+
   private constructor(
-    private readonly db: IDBPDatabase,
+    private readonly dbName: string,
     private readonly durability: IDBTransactionDurability,
   ) {}
 
   static async open(options: IdbKeyValueStoreOptions = {}): Promise<IdbKeyValueStore> {
-    const db = await openDB(options.dbName ?? IDB_KV_DEFAULTS.dbName, 1, {
-      upgrade(database) {
-        database.createObjectStore(STORE);
-      },
-    });
-    return new IdbKeyValueStore(db, options.durability ?? IDB_KV_DEFAULTS.durability);
+    const store = new IdbKeyValueStore(options.dbName ?? IDB_KV_DEFAULTS.dbName, options.durability ?? IDB_KV_DEFAULTS.durability);
+    await store.connection();
+    return store;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
-    const value: unknown = await this.db.get(STORE, key);
+    const value: unknown = await this.run((db) => db.get(STORE, key));
     if (value === undefined) return undefined;
     if (value instanceof Uint8Array) return value;
     if (value instanceof ArrayBuffer) return new Uint8Array(value);
@@ -47,25 +47,69 @@ export class IdbKeyValueStore implements KeyValueStore {
 
   async set(key: string, value: Uint8Array): Promise<void> {
     // slice(): IndexedDB clones a view's whole buffer, and cannot store a SharedArrayBuffer.
-    const tx = this.db.transaction(STORE, 'readwrite', { durability: this.durability });
-    await Promise.all([tx.store.put(value.slice(), key), tx.done]);
+    const copy = value.slice();
+    await this.run(async (db) => {
+      const tx = db.transaction(STORE, 'readwrite', { durability: this.durability });
+      await Promise.all([tx.store.put(copy, key), tx.done]);
+    });
   }
 
   async delete(key: string): Promise<void> {
-    const tx = this.db.transaction(STORE, 'readwrite', { durability: this.durability });
-    await Promise.all([tx.store.delete(key), tx.done]);
+    await this.run(async (db) => {
+      const tx = db.transaction(STORE, 'readwrite', { durability: this.durability });
+      await Promise.all([tx.store.delete(key), tx.done]);
+    });
   }
 
   async keys(prefix = ''): Promise<string[]> {
     const upper = prefixUpperBound(prefix);
     const range =
       prefix === '' ? undefined : upper === undefined ? IDBKeyRange.lowerBound(prefix) : IDBKeyRange.bound(prefix, upper, false, true);
-    const keys = await this.db.getAllKeys(STORE, range);
+    const keys = await this.run((db) => db.getAllKeys(STORE, range));
     return keys.filter((key): key is string => typeof key === 'string');
   }
 
   close(): void {
-    this.db.close();
+    this.closed = true;
+    void this.db?.then((db) => db.close(), () => undefined);
+    this.db = undefined;
+  }
+
+  private connection(): Promise<IDBPDatabase> {
+    if (this.closed) return Promise.reject(new Error('the key-value store is closed'));
+    this.db ??= openDB(this.dbName, 1, {
+      upgrade(database) {
+        database.createObjectStore(STORE);
+      },
+      // The browser closed the connection (a full disk does it): the next call opens a new one.
+      terminated: () => {
+        this.db = undefined;
+      },
+    }).catch((error: unknown) => {
+      this.db = undefined;
+      throw error;
+    });
+    return this.db;
+  }
+
+  /**
+   * `fn` on the open connection. A connection the browser is closing (InvalidStateError, as
+   * after a full disk, before `terminated` fires) is dropped and `fn` runs once more on a new one:
+   * without this every later read and write would fail until the extension restarts.
+   */
+  private async run<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
+    const opened = this.connection();
+    const db = await opened;
+    try {
+      return await fn(db);
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'InvalidStateError') || this.closed) throw error;
+      if (this.db === opened) {
+        this.db = undefined;
+        db.close();
+      }
+      return fn(await this.connection());
+    }
   }
 }
 

@@ -26,6 +26,30 @@ describe('prefixUpperBound', () => {
 });
 
 describe('IdbKeyValueStore in Chromium', () => {
+  it('keeps working after the browser closes its connection (as on a full disk): reopens once', async () => {
+    const result = await fx.page.evaluate(async () => {
+      const kv = await te.IdbKeyValueStore.open({ dbName: 'reopen' });
+      await kv.set('a', te.utf8('before'));
+      // What Chromium does to the connection when the disk fills: every later transaction() on
+      // it throws InvalidStateError "The database connection is closing".
+      const db = await (kv as unknown as { db: Promise<IDBDatabase> }).db;
+      db.close();
+      const failsDirectly = await new Promise<string>((resolve) => {
+        try {
+          db.transaction('kv');
+          resolve('no error');
+        } catch (error) {
+          resolve((error as DOMException).name);
+        }
+      });
+      await kv.set('b', te.utf8('after'));
+      const out = { failsDirectly, a: te.fromUtf8((await kv.get('a'))!), b: te.fromUtf8((await kv.get('b'))!), keys: await kv.keys() };
+      kv.close();
+      return out;
+    });
+    expect(result).toEqual({ failsDirectly: 'InvalidStateError', a: 'before', b: 'after', keys: ['a', 'b'] });
+  });
+
   it('sets, gets, overwrites and deletes', async () => {
     const result = await fx.page.evaluate(async () => {
       const kv = await te.IdbKeyValueStore.open({ dbName: 'basic' });
