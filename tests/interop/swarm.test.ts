@@ -62,7 +62,9 @@ describe('a swarm on one address', () => {
     const ourOut = await ws.dir('relay-ours');
     const ours = await startOurDownload({
       name: 'ours-relay', logDir: ws.logDir, source: torrent.path, out: ourOut, stateDir: await ws.dir('relay-state'),
-      peers: [seeder.address], seed: true,
+      // No PEX from us: otherwise the leecher learns the seeder's address from us and may take most
+      // pieces from it directly (CI once saw us upload 5 % of the torrent), which is not what this tests.
+      peers: [seeder.address], seed: true, extra: ['--no-pex'],
     });
     await ours.proc.waitForLine(/"type"\s*:\s*"listening"/, 15_000, 'stdout');
     const ltOut = await ws.dir('relay-lt');
@@ -70,12 +72,12 @@ describe('a swarm on one address', () => {
     const exit = await leecher.proc.waitForExit(90_000);
     expect(exit, `${leecher.proc.tail()}\n${ours.proc.tail()}`).toEqual({ code: 0, signal: null });
     expect(await compareTrees(file, join(ltOut, 'relay.bin'))).toEqual([]);
-    // The leecher may also learn the seeder from us through PEX and finish first: compare our
-    // copy once our own download says it is done.
+    // The leecher can finish before our own download says so (we send it each piece as it
+    // verifies): compare our copy once our own download is done.
     await ours.proc.waitForLine(/"type"\s*:\s*"done"/, 60_000, 'stdout');
     expect(await compareTrees(file, join(ourOut, 'relay.bin'))).toEqual([]);
     const ourLast = events(ours.proc, 'progress').concat(events(ours.proc, 'done')).at(-1);
-    expect(Number(ourLast?.uploaded ?? 0), JSON.stringify(ourLast)).toBeGreaterThan(size * 0.1);
+    expect(Number(ourLast?.uploaded ?? 0), JSON.stringify(ourLast)).toBeGreaterThan(size * 0.9);
     await ours.proc.stop();
     await seeder.proc.stop();
   }, 120_000);
