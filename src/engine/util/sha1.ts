@@ -3,6 +3,7 @@
  * the infohash of a parsed .torrent or fetched metadata is needed synchronously and is small
  * (at most a few MB), so this is used there. Piece hashing goes through the platform Hasher.
  */
+import { mdDigest } from './md-hash.js';
 
 const W = new Int32Array(80);
 
@@ -52,36 +53,5 @@ function processBlock(state: Int32Array, bytes: Uint8Array, offset: number): voi
 
 /** The 20-byte SHA-1 digest of `data`. */
 export function sha1(data: Uint8Array): Uint8Array {
-  const state = new Int32Array([0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0]);
-  const fullBlocks = Math.floor(data.length / 64);
-  for (let i = 0; i < fullBlocks; i++) processBlock(state, data, i * 64);
-
-  // Padding: 0x80, zeros, then the bit length as a 64-bit big-endian integer.
-  const rest = data.length - fullBlocks * 64;
-  const tail = new Uint8Array(rest < 56 ? 64 : 128);
-  tail.set(data.subarray(fullBlocks * 64));
-  tail[rest] = 0x80;
-  const bitLength = data.length * 8;
-  const high = Math.floor(bitLength / 0x100000000);
-  const low = bitLength >>> 0;
-  const end = tail.length;
-  tail[end - 8] = (high >>> 24) & 0xff;
-  tail[end - 7] = (high >>> 16) & 0xff;
-  tail[end - 6] = (high >>> 8) & 0xff;
-  tail[end - 5] = high & 0xff;
-  tail[end - 4] = (low >>> 24) & 0xff;
-  tail[end - 3] = (low >>> 16) & 0xff;
-  tail[end - 2] = (low >>> 8) & 0xff;
-  tail[end - 1] = low & 0xff;
-  for (let offset = 0; offset < tail.length; offset += 64) processBlock(state, tail, offset);
-
-  const out = new Uint8Array(20);
-  for (let i = 0; i < 5; i++) {
-    const word = state[i]!;
-    out[i * 4] = (word >>> 24) & 0xff;
-    out[i * 4 + 1] = (word >>> 16) & 0xff;
-    out[i * 4 + 2] = (word >>> 8) & 0xff;
-    out[i * 4 + 3] = word & 0xff;
-  }
-  return out;
+  return mdDigest(data, new Int32Array([0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0]), processBlock);
 }

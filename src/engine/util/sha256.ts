@@ -3,6 +3,7 @@
  * the v2 infohash of a parsed info dict (BEP 52) and the inner nodes of merkle trees (64-byte
  * inputs). File data is hashed through the platform Hasher.
  */
+import { mdDigest } from './md-hash.js';
 
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
@@ -68,32 +69,5 @@ function processBlock(state: Int32Array, bytes: Uint8Array, offset: number): voi
 
 /** The 32-byte SHA-256 digest of `data`. */
 export function sha256(data: Uint8Array): Uint8Array {
-  const state = new Int32Array(INITIAL);
-  const fullBlocks = Math.floor(data.length / 64);
-  for (let i = 0; i < fullBlocks; i++) processBlock(state, data, i * 64);
-
-  // Padding: 0x80, zeros, then the bit length as a 64-bit big-endian integer.
-  const rest = data.length - fullBlocks * 64;
-  const tail = new Uint8Array(rest < 56 ? 64 : 128);
-  tail.set(data.subarray(fullBlocks * 64));
-  tail[rest] = 0x80;
-  const bitLength = data.length * 8;
-  const high = Math.floor(bitLength / 0x100000000);
-  const low = bitLength >>> 0;
-  const end = tail.length;
-  for (let i = 0; i < 4; i++) {
-    tail[end - 8 + i] = (high >>> (24 - i * 8)) & 0xff;
-    tail[end - 4 + i] = (low >>> (24 - i * 8)) & 0xff;
-  }
-  for (let offset = 0; offset < tail.length; offset += 64) processBlock(state, tail, offset);
-
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 8; i++) {
-    const word = state[i]!;
-    out[i * 4] = (word >>> 24) & 0xff;
-    out[i * 4 + 1] = (word >>> 16) & 0xff;
-    out[i * 4 + 2] = (word >>> 8) & 0xff;
-    out[i * 4 + 3] = word & 0xff;
-  }
-  return out;
+  return mdDigest(data, new Int32Array(INITIAL), processBlock);
 }
