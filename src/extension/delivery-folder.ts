@@ -5,7 +5,8 @@
  * hold them), read by the options page (which writes it) and the offscreen document (which
  * copies into the folder). Same extension origin, same database.
  */
-import { openDB, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
+import { IdbConnection } from '../platform/browser/idb-connection.js';
 
 /** Chromium's File System Access extras that TypeScript's DOM library does not declare. */
 export interface FolderPermissionDescriptor {
@@ -27,43 +28,14 @@ export interface DeliverySetting {
 export const DELIVERY_DB = { name: 'torrentedge-delivery', store: 'settings', plans: 'plans', key: 'location' } as const;
 export const READ_WRITE: FolderPermissionDescriptor = { mode: 'readwrite' };
 
-let opening: Promise<IDBPDatabase> | null = null;
+const connection = new IdbConnection(DELIVERY_DB.name, (database) => {
+  database.createObjectStore(DELIVERY_DB.store);
+  database.createObjectStore(DELIVERY_DB.plans);
+});
 
-export function deliveryDb(): Promise<IDBPDatabase> {
-  opening ??= openDB(DELIVERY_DB.name, 1, {
-    upgrade(database) {
-      database.createObjectStore(DELIVERY_DB.store);
-      database.createObjectStore(DELIVERY_DB.plans);
-    },
-    // The browser closed the connection (a full disk does it): the next call opens a new one.
-    terminated() {
-      opening = null;
-    },
-  }).catch((error: unknown) => {
-    opening = null;
-    throw error;
-  });
-  return opening;
-}
-
-/**
- * `fn` on the delivery database. A connection the browser is closing (InvalidStateError, as after
- * a full disk) is replaced and `fn` runs once more: otherwise no delivery would work again until
- * the extension restarts.
- */
-export async function withDeliveryDb<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
-  const opened = deliveryDb();
-  const db = await opened;
-  try {
-    return await fn(db);
-  } catch (error) {
-    if (!(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
-    if (opening === opened) {
-      opening = null;
-      db.close();
-    }
-    return fn(await deliveryDb());
-  }
+/** `fn` on the delivery database (a connection the browser closed is replaced: idb-connection.ts). */
+export function withDeliveryDb<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
+  return connection.run(fn);
 }
 
 export async function loadDeliverySetting(): Promise<DeliverySetting> {

@@ -3,7 +3,8 @@
  * Each set() is one put in its own transaction: IndexedDB commits a transaction whole or not
  * at all, which is the atomicity the interface asks for.
  */
-import { openDB, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
+import { IdbConnection } from './idb-connection.js';
 import type { KeyValueStore } from '../interfaces/kv.js';
 
 export interface IdbKeyValueStoreOptions {
@@ -23,18 +24,15 @@ export const IDB_KV_DEFAULTS = {
 const STORE = 'kv';
 
 export class IdbKeyValueStore implements KeyValueStore {
-  private db: Promise<IDBPDatabase> | undefined;
-  private closed = false;
-
   private constructor(
-    private readonly dbName: string,
+    private readonly connection: IdbConnection,
     private readonly durability: IDBTransactionDurability,
   ) {}
 
   static async open(options: IdbKeyValueStoreOptions = {}): Promise<IdbKeyValueStore> {
-    const store = new IdbKeyValueStore(options.dbName ?? IDB_KV_DEFAULTS.dbName, options.durability ?? IDB_KV_DEFAULTS.durability);
-    await store.connection();
-    return store;
+    const connection = new IdbConnection(options.dbName ?? IDB_KV_DEFAULTS.dbName, (db) => db.createObjectStore(STORE));
+    await connection.open();
+    return new IdbKeyValueStore(connection, options.durability ?? IDB_KV_DEFAULTS.durability);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -70,46 +68,11 @@ export class IdbKeyValueStore implements KeyValueStore {
   }
 
   close(): void {
-    this.closed = true;
-    void this.db?.then((db) => db.close(), () => undefined);
-    this.db = undefined;
+    this.connection.close();
   }
 
-  private connection(): Promise<IDBPDatabase> {
-    if (this.closed) return Promise.reject(new Error('the key-value store is closed'));
-    this.db ??= openDB(this.dbName, 1, {
-      upgrade(database) {
-        database.createObjectStore(STORE);
-      },
-      // The browser closed the connection (a full disk does it): the next call opens a new one.
-      terminated: () => {
-        this.db = undefined;
-      },
-    }).catch((error: unknown) => {
-      this.db = undefined;
-      throw error;
-    });
-    return this.db;
-  }
-
-  /**
-   * `fn` on the open connection. A connection the browser is closing (InvalidStateError, as
-   * after a full disk, before `terminated` fires) is dropped and `fn` runs once more on a new one:
-   * without this every later read and write would fail until the extension restarts.
-   */
-  private async run<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
-    const opened = this.connection();
-    const db = await opened;
-    try {
-      return await fn(db);
-    } catch (error) {
-      if (!(error instanceof DOMException && error.name === 'InvalidStateError') || this.closed) throw error;
-      if (this.db === opened) {
-        this.db = undefined;
-        db.close();
-      }
-      return fn(await this.connection());
-    }
+  private run<T>(fn: (db: IDBPDatabase) => Promise<T>): Promise<T> {
+    return this.connection.run(fn);
   }
 }
 

@@ -32,7 +32,7 @@ describe('IdbKeyValueStore in Chromium', () => {
       await kv.set('a', te.utf8('before'));
       // What Chromium does to the connection when the disk fills: every later transaction() on
       // it throws InvalidStateError "The database connection is closing".
-      const db = await (kv as unknown as { db: Promise<IDBDatabase> }).db;
+      const db = await (kv as unknown as { connection: { db: Promise<IDBDatabase> } }).connection.db;
       db.close();
       const failsDirectly = await new Promise<string>((resolve) => {
         try {
