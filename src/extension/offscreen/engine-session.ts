@@ -252,6 +252,10 @@ export class EngineSession {
     // Kept before starting: nothing the user added is lost, whatever happens next.
     if (!(await this.deps.saved.load(parsed.infoHash))) await this.deps.saved.save(parsed.infoHash, parsed.source);
     if (FileChoices.isChooseLater(parsed.source, options)) await this.deps.choices.added(parsed.infoHash);
+    // A start or a settings restart under way finishes first: the torrent runs under the
+    // settings just saved, never briefly under the old Client's (its first peers would be dialed
+    // with the old encryption policy).
+    await this.starting.catch(() => undefined);
     if (this.client) {
       try {
         await this.addOnce(this.client, parsed.infoHash, parsed.source, options);

@@ -5,15 +5,13 @@
 // action). Each time the download must resume from IndexedDB resume data and OPFS and finish
 // byte-identical in Downloads/<name>/<path>; what the seeder sent in total, against the size,
 // shows verified pieces were not fetched again.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { compareTrees, makeMultiFile } from '../../interop/harness/data.js';
 import { startLibtorrentSeeder, type LibtorrentPeer } from '../../interop/harness/libtorrent.js';
 import { makeTorrent } from '../../interop/harness/make-torrent.js';
 import type { Proc } from '../../interop/harness/processes.js';
-import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
-import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
-import { ensureBuilt } from './harness/build.js';
+import { extensionSuite } from './harness/suite.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until, waitForDownloadedFile } from './harness/files.js';
 import { hostPids } from './harness/host-process.js';
@@ -28,23 +26,7 @@ const LAYOUT = [
 ];
 const TOTAL = LAYOUT.reduce((n, f) => n + f.size, 0);
 
-let ws: Workspace;
-let tracker: Tracker;
-const browsers: ExtensionBrowser[] = [];
-const profiles: Profile[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  ws = await createWorkspace('ext-crash');
-  tracker = await startTracker({ intervalMs: 2_000 });
-  ws.onCleanup(() => tracker.close());
-}, 300_000);
-
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  for (const p of profiles) await p.remove();
-  await ws?.cleanup();
-});
+const suite = extensionSuite('ext-crash');
 
 function uploaded(seeder: Proc): number {
   const progress = seeder.jsonLines().filter((e) => e.type === 'progress');
@@ -52,20 +34,20 @@ function uploaded(seeder: Proc): number {
 }
 
 async function swarm(label: string): Promise<{ root: string; magnet: string; seeder: LibtorrentPeer; name: string }> {
-  const src = await ws.dir(`${label}-src`);
+  const src = await suite.ws.dir(`${label}-src`);
   const name = `te-crash-${label}`;
   const root = await makeMultiFile(src, name, LAYOUT);
-  const torrent = await makeTorrent({ target: root, output: join(ws.root, `${label}.torrent`), trackers: [tracker.udpUrl], pieceSizeLog2: 18 });
-  const seeder = await startLibtorrentSeeder({ name: `lt-seed-${label}`, logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl], uploadLimit: RATE });
-  return { root, magnet: torrent.magnet([tracker.udpUrl]), seeder, name };
+  const torrent = await makeTorrent({ target: root, output: join(suite.ws.root, `${label}.torrent`), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 18 });
+  const seeder = await startLibtorrentSeeder({ name: `lt-seed-${label}`, logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl], uploadLimit: RATE });
+  return { root, magnet: torrent.magnet([suite.tracker.udpUrl]), seeder, name };
 }
 
 async function startDownload(label: string, magnet: string, name: string): Promise<{ profile: Profile; browser: ExtensionBrowser }> {
   const profile = await makeProfile(label);
-  profiles.push(profile);
+  suite.profiles.push(profile);
   await installHost(profile);
   const browser = await launchBrowser(profile);
-  browsers.push(browser);
+  suite.browsers.push(browser);
   const popup = await browser.openPage('extension-ui/popup.html');
   await addByTyping(popup, magnet);
   await waitForRow(popup, (r) => r.name === name, 5_000, 'the dn name in the list');
@@ -111,7 +93,7 @@ describe('extension crash campaign', () => {
       await nextKillMoment(browser, seeder.proc, step, `kill ${kill}: the seeder to send ${step} more bytes`);
       await browser.kill();
       browser = await launchBrowser(start.profile); // no page opened: the service worker restarts the engine
-      browsers.push(browser);
+      suite.browsers.push(browser);
     }
     await finishAndCompare(start.profile, root, name, seeder.proc, 'browser kills');
     await seeder.proc.stop();

@@ -2,44 +2,26 @@
 // 127.0.0.1 (DESIGN: "The extension's contract"): add by typing a magnet in the popup, files in
 // Downloads as <name> / <name>/<path>, seeding through the relay's listening socket, and a
 // browser killed mid-download that resumes by itself with no page open.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareTrees, makeMultiFile, makeSingleFile, sha256File } from '../../interop/harness/data.js';
 import { startLibtorrentLeecher, startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { describeTorrent, makeTorrent } from '../../interop/harness/make-torrent.js';
 import type { Proc } from '../../interop/harness/processes.js';
-import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
-import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
-import { ensureBuilt } from './harness/build.js';
+import { extensionSuite } from './harness/suite.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { until, waitForDownloadedFile } from './harness/files.js';
 import { addByTyping, opfsDigest, waitForRow } from './harness/popup.js';
 
-let ws: Workspace;
-let tracker: Tracker;
-const browsers: ExtensionBrowser[] = [];
-const profiles: Profile[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  ws = await createWorkspace('extension');
-  tracker = await startTracker({ intervalMs: 2_000 });
-  ws.onCleanup(() => tracker.close());
-}, 300_000);
-
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  for (const p of profiles) await p.remove();
-  await ws?.cleanup();
-});
+const suite = extensionSuite('extension');
 
 async function freshBrowser(label: string): Promise<{ profile: Profile; browser: ExtensionBrowser }> {
   const profile = await makeProfile(label);
-  profiles.push(profile);
+  suite.profiles.push(profile);
   await installHost(profile);
   const browser = await launchBrowser(profile);
-  browsers.push(browser);
+  suite.browsers.push(browser);
   return { profile, browser };
 }
 
@@ -58,18 +40,18 @@ describe('extension: download, deliver, seed', () => {
   let seederPort: number;
 
   it('a magnet typed into the popup downloads; the file lands in Downloads/<name> and in OPFS, byte-identical', async () => {
-    src = await ws.dir('single-src');
+    src = await suite.ws.dir('single-src');
     const file = await makeSingleFile(src, 'te ext single.bin', SIZE);
-    const torrent = await makeTorrent({ target: file, output: join(ws.root, 'single.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
+    const torrent = await makeTorrent({ target: file, output: join(suite.ws.root, 'single.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 16 });
     torrentPath = torrent.path;
     infoHash = torrent.infoHash;
-    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-single', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-single', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl] });
     seederPort = seeder.port;
 
     const fresh = await freshBrowser('single');
     browser = fresh.browser;
     const popup = await browser.openPage('extension-ui/popup.html');
-    await addByTyping(popup, torrent.magnet([tracker.udpUrl]));
+    await addByTyping(popup, torrent.magnet([suite.tracker.udpUrl]));
     // The dn= name is visible at once, before the metadata.
     await waitForRow(popup, (r) => r.name === 'te ext single.bin', 5_000, 'the dn name in the list');
     await waitForRow(popup, (r) => r.infoHash === infoHash && r.state === 'seeding', 90_000, 'the torrent to complete');
@@ -85,15 +67,15 @@ describe('extension: download, deliver, seed', () => {
   it('seeds: a libtorrent leecher downloads from the extension by connecting to its announced port', async () => {
     expect(browser, 'needs the previous test').toBeDefined();
     // The extension announced its real listening port (the relay's listening socket).
-    const announce = await tracker.waitForAnnounce((a) => a.infoHash === infoHash && a.port !== seederPort && a.event !== 'stop', 10_000);
+    const announce = await suite.tracker.waitForAnnounce((a) => a.infoHash === infoHash && a.port !== seederPort && a.event !== 'stop', 10_000);
     // The leecher knows no tracker, only that address, so the extension cannot dial it: every
     // byte comes over the connection the leecher opened to the extension.
-    const bare = join(ws.root, 'single-no-tracker.torrent');
+    const bare = join(suite.ws.root, 'single-no-suite.tracker.torrent');
     await writeFile(bare, withoutTrackers(await readFile(torrentPath)));
     expect((await describeTorrent(bare)).infoHash).toBe(infoHash);
-    const out = await ws.dir('single-leech');
+    const out = await suite.ws.dir('single-leech');
     const leecher = await startLibtorrentLeecher({
-      name: 'lt-leech-single', logDir: ws.logDir, save: out, torrent: bare, peers: [`127.0.0.1:${announce.port}`], timeoutSeconds: 90,
+      name: 'lt-leech-single', logDir: suite.ws.logDir, save: out, torrent: bare, peers: [`127.0.0.1:${announce.port}`], timeoutSeconds: 90,
     });
     await leecher.proc.waitForLine('DONE', 90_000, 'stdout');
     expect(await compareTrees(join(src, 'te ext single.bin'), join(out, 'te ext single.bin'))).toEqual([]);
@@ -117,16 +99,16 @@ describe('extension: a browser killed mid-download', () => {
   const TOTAL = LAYOUT.reduce((n, f) => n + f.size, 0);
 
   it('comes back with no page open, resumes from verified pieces and delivers <name>/<path> byte-identical', async () => {
-    const src = await ws.dir('multi-src');
+    const src = await suite.ws.dir('multi-src');
     const root = await makeMultiFile(src, 'te-ext-multi', LAYOUT);
-    const torrent = await makeTorrent({ target: root, output: join(ws.root, 'multi.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 18 });
+    const torrent = await makeTorrent({ target: root, output: join(suite.ws.root, 'multi.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 18 });
     const seeder = await startLibtorrentSeeder({
-      name: 'lt-seed-multi', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl], uploadLimit: 2 * 1024 * 1024,
+      name: 'lt-seed-multi', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl], uploadLimit: 2 * 1024 * 1024,
     });
 
     const { profile, browser: first } = await freshBrowser('resume');
     const popup = await first.openPage('extension-ui/popup.html');
-    await addByTyping(popup, torrent.magnet([tracker.udpUrl]));
+    await addByTyping(popup, torrent.magnet([suite.tracker.udpUrl]));
     await waitForRow(popup, (r) => r.name === 'te-ext-multi', 5_000, 'the dn name in the list');
     await until(() => uploaded(seeder.proc) >= TOTAL * 0.4, 60_000, '40% uploaded by the seeder');
     // Resume data is written at most ~2 s after a piece completes: let the last ones land.
@@ -135,7 +117,7 @@ describe('extension: a browser killed mid-download', () => {
     const uploadedBefore = uploaded(seeder.proc);
 
     const second = await launchBrowser(profile); // no page opened: the service worker restarts the engine
-    browsers.push(second);
+    suite.browsers.push(second);
     for (const file of LAYOUT) {
       await waitForDownloadedFile(join(profile.downloads, 'te-ext-multi', ...file.path.split('/')), file.size, 90_000);
     }

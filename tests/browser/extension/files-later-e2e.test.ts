@@ -5,7 +5,7 @@
 //   chooser opens by itself once the metadata arrives;
 // - a torrent delivered into the picked folder, then a file the user enables afterwards: it is
 //   delivered too, beside the first ones, and nothing is delivered twice.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mkdir, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Page } from 'puppeteer';
@@ -13,34 +13,16 @@ import { makeMultiFile, sha256File } from '../../interop/harness/data.js';
 import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent } from '../../interop/harness/make-torrent.js';
 import type { Proc } from '../../interop/harness/processes.js';
-import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
-import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
-import { ensureBuilt } from './harness/build.js';
+import { extensionSuite } from './harness/suite.js';
 import { openTab, saveNetworkSettings, selectTorrent } from './harness/dashboard.js';
-import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
+import { installHost, launchBrowser, makeProfile } from './harness/extension-browser.js';
 import { listTree, until, waitForDownloadedFile } from './harness/files.js';
 import { chooseFolderMode, deliveryOf, dropFolder, waitForLocation } from './harness/options.js';
 import { waitForRow } from './harness/popup.js';
 
 const MiB = 1024 * 1024;
 
-let ws: Workspace;
-let tracker: Tracker;
-const browsers: ExtensionBrowser[] = [];
-const profiles: Profile[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  ws = await createWorkspace('files-later');
-  tracker = await startTracker({ intervalMs: 2_000 });
-  ws.onCleanup(() => tracker.close());
-}, 300_000);
-
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  for (const p of profiles) await p.remove();
-  await ws?.cleanup();
-});
+const suite = extensionSuite('files-later');
 
 function uploaded(seeder: Proc): number {
   const progress = seeder.jsonLines().filter((e) => e.type === 'progress');
@@ -62,16 +44,16 @@ describe('"choose files later" across restarts', () => {
       { path: 'wanted.bin', size: 1 * MiB + 3 },
       { path: 'unwanted.bin', size: 3 * MiB + 9 },
     ];
-    const src = await ws.dir('later-src');
+    const src = await suite.ws.dir('later-src');
     const root = await makeMultiFile(src, 'te-later-magnet', layout);
-    const torrent = await makeTorrent({ target: root, output: join(ws.root, 'later.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
-    const magnet = torrent.magnet([tracker.udpUrl]);
+    const torrent = await makeTorrent({ target: root, output: join(suite.ws.root, 'later.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 16 });
+    const magnet = torrent.magnet([suite.tracker.udpUrl]);
 
     const profile = await makeProfile('files-later');
-    profiles.push(profile);
+    suite.profiles.push(profile);
     await installHost(profile);
     let browser = await launchBrowser(profile);
-    browsers.push(browser);
+    suite.browsers.push(browser);
     let page = await browser.openPage('extension-ui/dashboard.html');
     await page.setViewport({ width: 1100, height: 900 });
 
@@ -87,7 +69,7 @@ describe('"choose files later" across restarts', () => {
     await browser.kill();
 
     browser = await launchBrowser(profile);
-    browsers.push(browser);
+    suite.browsers.push(browser);
     // An engine restart as well (a network setting changed): the torrent comes back from the
     // engine's own record this time, if it wrote one, or from the saved source again.
     const options = await browser.openPage('extension-ui/options.html');
@@ -98,7 +80,7 @@ describe('"choose files later" across restarts', () => {
     await waitForRow(page, (r) => r.infoHash === torrent.infoHash && r.state === 'metadata', 60_000, 'the magnet back after the restarts');
     expect(await dialogOpen(page), 'no chooser before the metadata').toBe(false);
 
-    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-later', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-later', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl] });
     // The chooser opens by itself with the files, every one unchecked.
     await page.waitForSelector(`dialog.add-dialog[open] .add-choose[data-infohash="${torrent.infoHash}"] input[aria-label="Download unwanted.bin"]`, { timeout: 90_000 });
     await new Promise((r) => setTimeout(r, 2_000));
@@ -131,18 +113,18 @@ describe('files enabled after delivery', () => {
       { path: 'sub/second.bin', size: 2 * MiB + 11 },
       { path: 'sub/later.bin', size: 3 * MiB + 17 },
     ];
-    const src = await ws.dir('enable-src');
+    const src = await suite.ws.dir('enable-src');
     const root = await makeMultiFile(src, 'te-enable-later', layout);
-    const torrent = await makeTorrent({ target: root, output: join(ws.root, 'enable.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
-    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-enable', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
-    const picked = await ws.dir('enable-folder');
+    const torrent = await makeTorrent({ target: root, output: join(suite.ws.root, 'enable.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 16 });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-enable', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl] });
+    const picked = await suite.ws.dir('enable-folder');
     await mkdir(picked, { recursive: true });
 
     const profile = await makeProfile('files-enable', { allowFileEditing: true });
-    profiles.push(profile);
+    suite.profiles.push(profile);
     await installHost(profile);
     const browser = await launchBrowser(profile);
-    browsers.push(browser);
+    suite.browsers.push(browser);
     const options = await browser.openPage('extension-ui/options.html');
     await chooseFolderMode(options);
     await dropFolder(options, picked);

@@ -4,44 +4,26 @@
 // headless Chromium cannot answer the picker; see harness/options.ts), with the site setting
 // "Allow editing files" for the extension (harness/extension-browser.ts). The offscreen
 // document copies from OPFS into a real directory on disk; these tests read it back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { makeMultiFile, makeSingleFile, sha256File } from '../../interop/harness/data.js';
 import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent } from '../../interop/harness/make-torrent.js';
-import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
-import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
-import { ensureBuilt } from './harness/build.js';
+import { extensionSuite } from './harness/suite.js';
 import { installHost, launchBrowser, makeProfile, type ExtensionBrowser, type Profile } from './harness/extension-browser.js';
 import { listTree, until, waitForDownloadedFile } from './harness/files.js';
 import { chooseFolderMode, clickButton, deliveryOf, dropFolder, locationView, waitForLocation } from './harness/options.js';
 import { addByTyping, waitForRow } from './harness/popup.js';
 
-let ws: Workspace;
-let tracker: Tracker;
-const browsers: ExtensionBrowser[] = [];
-const profiles: Profile[] = [];
-
-beforeAll(async () => {
-  await ensureBuilt();
-  ws = await createWorkspace('ext-folder');
-  tracker = await startTracker({ intervalMs: 2_000 });
-  ws.onCleanup(() => tracker.close());
-}, 300_000);
-
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  for (const p of profiles) await p.remove();
-  await ws?.cleanup();
-});
+const suite = extensionSuite('ext-folder');
 
 async function freshBrowser(label: string, extraArgs: string[] = []): Promise<{ profile: Profile; browser: ExtensionBrowser }> {
   const profile = await makeProfile(label, { allowFileEditing: true });
-  profiles.push(profile);
+  suite.profiles.push(profile);
   await installHost(profile);
   const browser = await launchBrowser(profile, extraArgs);
-  browsers.push(browser);
+  suite.browsers.push(browser);
   return { profile, browser };
 }
 
@@ -53,11 +35,11 @@ describe('extension: delivery into a picked folder', () => {
   ];
 
   it('a multi-file torrent lands as <folder>/<name>/<path>, byte-identical, beside an unrelated file it does not overwrite', async () => {
-    const src = await ws.dir('multi-src');
+    const src = await suite.ws.dir('multi-src');
     const root = await makeMultiFile(src, 'te-fold-multi', LAYOUT);
-    const torrent = await makeTorrent({ target: root, output: join(ws.root, 'multi.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
-    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-fold', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
-    const picked = await ws.dir('picked-folder');
+    const torrent = await makeTorrent({ target: root, output: join(suite.ws.root, 'multi.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 16 });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-fold', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl] });
+    const picked = await suite.ws.dir('picked-folder');
     await mkdir(join(picked, 'te-fold-multi'));
     await writeFile(join(picked, 'te-fold-multi', 'first.bin'), 'an unrelated file the user had there');
 
@@ -72,7 +54,7 @@ describe('extension: delivery into a picked folder', () => {
     await waitForLocation(options, (v) => v.folder === basename(picked) && v.access === 'granted' && !v.grantButton, 5_000, 'the dropped folder, writable');
 
     const popup = await browser.openPage('extension-ui/popup.html');
-    await addByTyping(popup, torrent.magnet([tracker.udpUrl]));
+    await addByTyping(popup, torrent.magnet([suite.tracker.udpUrl]));
     await waitForRow(popup, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the torrent to complete');
     await until(async () => (await deliveryOf(popup, torrent.infoHash)).state === 'delivered', 30_000, 'the row to say delivered');
 
@@ -94,11 +76,11 @@ describe('extension: a folder without write permission', () => {
   let lapseFolder: string;
 
   it('waits as "needs folder access", survives a refused grant, and delivers once the folder is handed over again', async () => {
-    const src = await ws.dir('lapse-src');
+    const src = await suite.ws.dir('lapse-src');
     const file = await makeSingleFile(src, 'te fold lapse.bin', SIZE);
-    const torrent = await makeTorrent({ target: file, output: join(ws.root, 'lapse.torrent'), trackers: [tracker.udpUrl], pieceSizeLog2: 16 });
-    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-lapse', logDir: ws.logDir, save: src, torrent: torrent.path, trackers: [tracker.udpUrl] });
-    const picked = await ws.dir('lapse-folder');
+    const torrent = await makeTorrent({ target: file, output: join(suite.ws.root, 'lapse.torrent'), trackers: [suite.tracker.udpUrl], pieceSizeLog2: 16 });
+    const seeder = await startLibtorrentSeeder({ name: 'lt-seed-lapse', logDir: suite.ws.logDir, save: src, torrent: torrent.path, trackers: [suite.tracker.udpUrl] });
+    const picked = await suite.ws.dir('lapse-folder');
 
     // --deny-permission-prompts: Chromium answers "Let site edit files?" with a refusal, as a
     // user clicking "Don't allow" would (an unanswered prompt hangs headless Chromium).
@@ -115,7 +97,7 @@ describe('extension: a folder without write permission', () => {
     await new Promise((r) => setTimeout(r, 2_000));
 
     const popup = await browser.openPage('extension-ui/popup.html');
-    await addByTyping(popup, torrent.magnet([tracker.udpUrl]));
+    await addByTyping(popup, torrent.magnet([suite.tracker.udpUrl]));
     await waitForRow(popup, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the torrent to complete');
     await until(async () => (await deliveryOf(popup, torrent.infoHash)).state === 'needs-access', 20_000, 'the row to say it needs folder access');
     expect((await deliveryOf(popup, torrent.infoHash)).text).toContain('Needs folder access');
@@ -147,7 +129,7 @@ describe('extension: a folder without write permission', () => {
     expect(lapseBrowser, 'needs the previous test').toBeDefined();
     await lapseBrowser.kill();
     const again = await launchBrowser(lapseProfile, ['--deny-permission-prompts']);
-    browsers.push(again);
+    suite.browsers.push(again);
     const options = await again.openPage('extension-ui/options.html');
     const view = await waitForLocation(options, (v) => v.mode === 'folder' && v.access !== '', 10_000, 'the remembered folder');
     expect(view).toMatchObject({ folder: basename(lapseFolder), access: 'prompt', grantButton: true });
