@@ -50,6 +50,8 @@ export class PeerSession implements PeerConnectionHandler {
   private pendingHaveNone = false;
   private started = false;
   private inPicker = false;
+  /** Our have-state went out before the check ended (or before the metadata): HAVEs follow it. */
+  private haveStateDeferred = false;
 
   constructor(
     readonly conn: PeerConnection,
@@ -129,8 +131,15 @@ export class PeerSession implements PeerConnectionHandler {
   }
 
   private sendHaveState(): void {
-    const have = this.ctx.superSeeding ? undefined : this.ctx.have;
     const fast = this.supportsFast;
+    if (!this.ctx.superSeeding && !this.ctx.picker) {
+      // No metadata yet, or the data on disk is still being checked (`have` grows as it goes):
+      // nothing is claimed now, and every piece found is announced once the check is done.
+      this.haveStateDeferred = true;
+      if (fast) this.conn.send(encodeHaveNone());
+      return;
+    }
+    const have = this.ctx.superSeeding ? undefined : this.ctx.have;
     if (!have || have.count === 0) {
       if (fast) this.conn.send(encodeHaveNone());
     } else if (have.hasAll() && fast) {
@@ -233,12 +242,22 @@ export class PeerSession implements PeerConnectionHandler {
   /** The torrent's picker now exists (after checking): register what the peer has. */
   attachPicker(): void {
     const picker = this.ctx.picker;
-    if (!picker || this.inPicker) return;
+    if (!picker) return;
+    if (this.haveStateDeferred) this.announceFoundPieces();
+    if (this.inPicker) return;
     if (this.peerHas) {
       picker.addPeer(this.id, this.peerHas);
       this.inPicker = true;
     }
     this.updateInterest();
+  }
+
+  /** What the check found, for a peer that was told nothing while it ran: one HAVE per piece. */
+  private announceFoundPieces(): void {
+    this.haveStateDeferred = false;
+    const have = this.ctx.have;
+    if (!have || this.ctx.superSeeding) return;
+    have.forEachSet((index) => this.conn.send(encodeHave(index)));
   }
 
   private onHave(index: number): void {
