@@ -35,12 +35,15 @@ function stateText(state: PlayerState): string {
 }
 
 function Player(props: { infoHash: string; fileIndex: number }) {
-  const { snapshot } = useEngine();
+  const { snapshot, send } = useEngine();
   useTheme(snapshot);
   const [info, setInfo] = useState<FileInfo | null>(null);
   const [error, setError] = useState('');
   const [state, setState] = useState<PlayerState>('loading');
   const video = useRef<HTMLVideoElement>(null);
+  /** Bumped to make a new <video> (at the same time) after the stream failed while the torrent was stopped. */
+  const [generation, setGeneration] = useState(0);
+  const lastTime = useRef(0);
   const src = streamPath(props.infoHash, props.fileIndex);
 
   useEffect(() => {
@@ -74,12 +77,24 @@ function Player(props: { infoHash: string; fileIndex: number }) {
       on('canplay', () => (v.paused ? 'paused' : 'playing')),
       on('error', () => 'error'),
     ];
+    const remember = (): void => void (lastTime.current = v.currentTime);
+    const restore = (): void => void (lastTime.current > 0 && (v.currentTime = lastTime.current));
+    v.addEventListener('timeupdate', remember);
+    v.addEventListener('loadedmetadata', restore);
+    offs.push(() => v.removeEventListener('timeupdate', remember), () => v.removeEventListener('loadedmetadata', restore));
     return () => offs.forEach((off) => off());
-  }, [info]);
+  }, [info, generation]);
 
   const row = snapshot.torrents.find((r) => r.infoHash === props.infoHash);
   const file = row?.files.find((f) => f.index === props.fileIndex);
   const fileProgress = file && file.length > 0 ? file.downloaded / file.length : undefined;
+  // The engine refuses reads of missing pieces while the torrent is paused or failed.
+  const stopped = !!row && (row.state === 'paused' || row.state === 'error') && fileProgress !== undefined && fileProgress < 1;
+
+  // Running again after the stream failed: a new player picks up where the old one stopped.
+  useEffect(() => {
+    if (!stopped && state === 'error' && row && row.state !== 'paused' && row.state !== 'error') setGeneration((g) => g + 1);
+  }, [stopped, state, row?.state]);
   const name = info?.name ?? '';
 
   return (
@@ -92,7 +107,7 @@ function Player(props: { infoHash: string; fileIndex: number }) {
         </p>
       )}
       {info && (
-        <video ref={video} class="player-video" controls autoplay preload="auto" src={src} aria-label={t('player_videoLabel', name)}>
+        <video key={generation} ref={video} class="player-video" controls autoplay preload="auto" src={src} aria-label={t('player_videoLabel', name)}>
           {t('player_noVideo')}
         </video>
       )}
@@ -107,8 +122,16 @@ function Player(props: { infoHash: string; fileIndex: number }) {
           </span>
         )}
         {row && row.state === 'downloading' && <span class="muted">{t('player_downloading', formatRate(row.downloadRate))}</span>}
-        {state === 'error' && <span class="player-error">{t('player_playError')}</span>}
+        {state === 'error' && !stopped && <span class="player-error">{t('player_playError')}</span>}
       </div>
+      {stopped && (
+        <p role="status" class="player-stopped">
+          {t(row.state === 'paused' ? 'player_torrentPaused' : 'player_torrentFailed')}{' '}
+          <button type="button" onClick={() => void send({ type: 'resume', infoHash: props.infoHash })}>
+            {t('player_resume')}
+          </button>
+        </p>
+      )}
     </main>
   );
 }

@@ -24,6 +24,11 @@ export interface StreamHost {
   want(fileIndex: number): void;
   /** A reader jumped (a seek, a new range request): requests elsewhere should make way. */
   seeked(): void;
+  /**
+   * Why no piece will come for now (paused by the user, stopped by an error), or undefined while
+   * the torrent runs or waits in the queue for its turn.
+   */
+  stalled(): string | undefined;
 }
 
 interface Waiter {
@@ -128,6 +133,8 @@ export class FileStreams {
     const missing = new Set<number>();
     for (let i = first; i <= last; i++) if (!pieces.have.get(i)) missing.add(i);
     if (missing.size > 0) {
+      const stalled = this.host.stalled();
+      if (stalled) throw new TorrentError('usage', stalled);
       this.updatePicker();
       if (jumped) this.host.seeked();
       await this.wait(stream, missing, signal);
@@ -152,6 +159,12 @@ export class FileStreams {
     const have = this.host.pieces()?.have;
     if (have) for (const index of [...this.waiting.keys()]) if (have.get(index)) this.onPiece(index);
     this.updatePicker();
+  }
+
+  /** The torrent stopped fetching (paused, failed): reads waiting for pieces fail with `reason`; streams stay open. */
+  failWaiting(reason: string): void {
+    const error = new TorrentError('usage', reason);
+    for (const s of this.streams) for (const w of [...s.pending]) w.fail(error);
   }
 
   /** The torrent is removed or stopped for good: every stream ends. */

@@ -23,6 +23,8 @@ export interface TorrentPartsHost {
   superSeeding(): boolean;
   /** A streamed file must be downloaded (a skipped one is wanted again). */
   wantFile(index: number): void;
+  /** Why streams' reads cannot be served now (FileStreams' StreamHost.stalled). */
+  streamStalled(): string | undefined;
   /** A piece is verified and on disk (HAVEs are already sent). */
   verified(index: number): void;
   /** A write finished: the torrent may be complete now. */
@@ -77,6 +79,7 @@ export function wireTorrentParts(
   const streams = new FileStreams({
     pieces: host.pieces,
     want: host.wantFile,
+    stalled: host.streamStalled,
     seeked: () => {
       const picker = host.pieces()?.picker;
       if (picker) for (const session of swarm.sessions.values()) session.yieldTo((i) => picker.isTimeCritical(i));

@@ -84,6 +84,7 @@ export class Torrent extends Emitter<TorrentEvents> {
       // An incomplete torrent shows what it has: super-seeding is for seeds (BEP 16).
       superSeeding: () => this.superSeed.hiding && this.currentState !== 'downloading',
       wantFile: (i) => void (this.pieces?.filePriorities[i] === 0 && this.setFilePriority(i, PRIORITY_NORMAL)),
+      streamStalled: () => this.streamStalled(),
       verified: (index) => {
         this.emit('piece', index);
         this.streams.onPiece(index);
@@ -185,6 +186,7 @@ export class Torrent extends Emitter<TorrentEvents> {
     this.userPaused = true;
     if (this.running) this.deactivate('paused');
     this.setState('paused');
+    this.streams.failWaiting(this.streamStalled()!);
     this.deps.queue?.stopped(this);
   }
 
@@ -449,10 +451,19 @@ export class Torrent extends Emitter<TorrentEvents> {
     void this.flushResume();
   }
 
+  /** Paused or failed, a torrent fetches nothing: a stream's read of a missing piece is refused. */
+  private streamStalled(): string | undefined {
+    if (this.running) return undefined;
+    if (this.currentState === 'error') return `the torrent stopped with an error (${this.errorText ?? 'unknown'}): resume it to play the rest of this file`;
+    if (this.userPaused) return 'the torrent is paused: resume it to play the rest of this file';
+    return undefined;
+  }
+
   private fail(error: unknown): void {
     this.errorText = errorMessage(error);
     if (this.running) this.deactivate('torrent error');
     this.setState('error');
+    this.streams.failWaiting(this.streamStalled()!);
     this.deps.queue?.stopped(this);
     this.emit('error', error instanceof Error ? error : new Error(this.errorText));
   }

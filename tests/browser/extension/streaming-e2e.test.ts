@@ -145,6 +145,30 @@ describe('extension: streaming a file while it downloads', () => {
     await player.emulateMediaFeatures([]);
   }, 120_000);
 
+  it('pausing the torrent says so in the player with a Resume button; resuming plays on from where it was', async () => {
+    // Still selected in the dashboard since the first test.
+    await dashboard.waitForSelector(`section.details[data-infohash="${torrent.infoHash}"]`, { timeout: 5_000 });
+    // A click waits for the page to render frames: a background tab renders none.
+    await dashboard.bringToFront();
+    await dashboard.click('.list-actions ::-p-text(Pause)');
+    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'paused', 20_000, 'the torrent to pause');
+    await player.bringToFront();
+    const note = await player.waitForSelector('.player-stopped', { timeout: 20_000 });
+    expect(await note!.evaluate((el) => el.textContent)).toContain('The torrent is paused');
+    // It stops at what is downloaded: no 'format not supported' message for a paused torrent.
+    await player.waitForFunction(() => ['buffering', 'error'].includes(document.querySelector('#player-state')?.getAttribute('data-state') ?? ''), { timeout: 60_000 });
+    expect(await player.$$eval('.player-status .player-error', (els) => els.length)).toBe(0);
+    const stoppedAt = (await videoState(player)).currentTime;
+    await player.locator('::-p-aria(Resume the torrent)').click();
+    await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'downloading', 20_000, 'the torrent to resume');
+    await player.waitForFunction((t: number) => {
+      const v = document.querySelector('video');
+      return !!v && v.currentTime > t + 2 && !v.paused && !v.error;
+    }, { timeout: 60_000 }, stoppedAt);
+    expect(await player.$$eval('.player-stopped', (els) => els.length)).toBe(0);
+    console.log(`paused at ${stoppedAt.toFixed(1)} s of the audio; played on after Resume to ${(await videoState(player)).currentTime.toFixed(1)} s`);
+  }, 150_000);
+
   it('once complete, the stream serves the exact file, whole and by range; throughput measured', async () => {
     await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 120_000, 'the download to complete');
     const expected = createHash('sha256').update(original).digest('hex');

@@ -164,6 +164,24 @@ describe('file streams (Torrent.openStream)', () => {
     await client.close();
   });
 
+  it('pausing fails the waiting read and refuses reads of missing pieces at once; verified bytes still read; resuming serves again', async () => {
+    const { seed, client, torrent } = await setup(true);
+    const stream = torrent.openStream(0);
+    expect(await stream.read(0, 1000)).toEqual(DATA.subarray(0, 1000));
+    seed.serving = false;
+    const pending = stream.read(20 * PIECE, 100);
+    await waitUntil(() => seed.requests.some((r) => r.index === 20), 'the request for piece 20');
+    torrent.pause();
+    await expect(pending).rejects.toThrow('the torrent is paused: resume it to play the rest of this file');
+    await expect(stream.read(30 * PIECE, 100)).rejects.toThrow(/paused/);
+    expect(await stream.read(0, 1000)).toEqual(DATA.subarray(0, 1000));
+    seed.serving = true;
+    torrent.resume();
+    expect(await stream.read(30 * PIECE, 100)).toEqual(DATA.subarray(30 * PIECE, 30 * PIECE + 100));
+    stream.close();
+    await client.close();
+  });
+
   it('bad reads and bad files are refused with a clear error', async () => {
     const { client, torrent } = await setup(false);
     expect(() => torrent.openStream(3)).toThrow(/no file 3/);
