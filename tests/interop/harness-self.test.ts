@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { compareTrees, makeMultiFile, makeSingleFile } from './harness/data.js';
 import { makeTorrent, type MadeTorrent } from './harness/make-torrent.js';
-import { startLibtorrentLeecher, startLibtorrentSeeder } from './harness/libtorrent.js';
+import { startLibtorrentLeecher, startLibtorrentSeeder, startRestartingSeeder } from './harness/libtorrent.js';
 import { startAria2Leecher, startAria2Seeder } from './harness/aria2.js';
 import { startTransmission } from './harness/transmission.js';
 import { startQBittorrent } from './harness/qbittorrent.js';
@@ -39,6 +39,26 @@ describe('harness self-test', () => {
     expect(await compareTrees(join(seedDir, single.name), join(out, single.name))).toEqual([]);
     expect(tracker.announces.some((a) => a.port === seeder.port && a.event === 'start')).toBe(true);
     await seeder.proc.stop();
+  }, 90_000);
+
+  it('a restarting seeder that dies of SIGSEGV is started again on its port and seeds again; a stop is not a crash', async () => {
+    const seeder = await startRestartingSeeder({ name: 'lt-crashy', logDir: ws.logDir, save: seedDir, torrent: single.path });
+    const first = seeder.proc;
+    process.kill(first.pid, 'SIGSEGV');
+    expect((await first.exited).signal).toBe('SIGSEGV');
+    const deadline = Date.now() + 30_000;
+    while (seeder.proc === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(seeder.crashes).toEqual(['lt-crashy died of SIGSEGV']);
+    expect(seeder.proc).not.toBe(first);
+    const out = await ws.dir('lt-after-crash');
+    const leecher = await startLibtorrentLeecher({ name: 'lt-after-crash', logDir: ws.logDir, save: out, torrent: single.path, peers: [seeder.address], timeoutSeconds: 50 });
+    expect(await leecher.proc.waitForExit(60_000)).toEqual({ code: 0, signal: null });
+    expect(seeder.stderrLines().length).toBeGreaterThan(first.stderrLines.length);
+    const second = seeder.proc;
+    await second.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seeder.proc).toBe(second);
+    expect(seeder.crashes).toHaveLength(1);
   }, 90_000);
 });
 

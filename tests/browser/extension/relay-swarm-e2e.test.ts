@@ -11,7 +11,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { makeSingleFile, sha256File } from '../../interop/harness/data.js';
-import { startLibtorrentSeeder } from '../../interop/harness/libtorrent.js';
+import { startLibtorrentSeeder, startRestartingSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent, type MadeTorrent } from '../../interop/harness/make-torrent.js';
 import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
@@ -117,20 +117,19 @@ describe('extension: LSD, IPv6 and the fast extension through the relay', () => 
     const PIECE = 32 * 1024;
     const size = PIECES * PIECE - 123;
     const { dir, torrent } = await payload('fast-choked', size, 15);
-    const seeder = await startLibtorrentSeeder({ name: 'lt-fast-seed', logDir: ws.logDir, save: dir, torrent: torrent.path, unchokeSlots: 0, allowedFast: K, peerLog: true });
+    const seeder = await startRestartingSeeder({ name: 'lt-fast-seed', logDir: ws.logDir, save: dir, torrent: torrent.path, unchokeSlots: 0, allowedFast: K, peerLog: true });
     await new Promise((r) => setTimeout(r, 2_000)); // past libtorrent's first (optimistic) unchoke round
     await addByTyping(dashboard, `magnet:?xt=urn:btih:${torrent.infoHash}&dn=fast-choked.bin&x.pe=${seeder.address}`);
+    // A restarted seeder (a libtorrent crash) offers the same set again: BEP 6 derives it from our address.
     const offered = (): number[] =>
-      seeder.proc.stderrLines
-        .map((line) => /==> ALLOWED_FAST \[ (\d+) \]/.exec(line)?.[1])
-        .filter((x): x is string => x !== undefined)
+      [...new Set(seeder.stderrLines().map((line) => /==> ALLOWED_FAST \[ (\d+) \]/.exec(line)?.[1]).filter((x): x is string => x !== undefined))]
         .map(Number)
         .sort((a, b) => a - b);
     // Progress is verified bytes over the total: K whole pieces (the short last one may be one).
     const enough = (K - 1) * PIECE + (PIECE - 123);
     await waitForRow(dashboard, (r) => r.infoHash === torrent.infoHash && r.progress * size >= enough - 1, 60_000, 'the allowed-fast pieces to be verified');
     await new Promise((r) => setTimeout(r, 2_000)); // anything beyond the set would arrive now
-    const lines = seeder.proc.stderrLines;
+    const lines = seeder.stderrLines();
     expect(offered(), seeder.proc.tail()).toHaveLength(K);
     expect(lines.some((l) => l.includes('==> HAVE_ALL')), 'libtorrent announces its pieces with HAVE_ALL').toBe(true);
     expect(lines.some((l) => l.includes('==> UNCHOKE')), 'libtorrent never unchokes us').toBe(false);
@@ -151,11 +150,11 @@ describe('extension: LSD, IPv6 and the fast extension through the relay', () => 
 
   it('fast extension: a libtorrent seeder whose request queue holds 4 answers the rest of our pipeline with REJECT; we ask again and finish byte-identical', async () => {
     const { dir, file, torrent } = await payload('fast-reject');
-    const seeder = await startLibtorrentSeeder({ name: 'lt-reject-seed', logDir: ws.logDir, save: dir, torrent: torrent.path, maxRequestQueue: 4, uploadLimit: 2 * SLOW, peerLog: true });
+    const seeder = await startRestartingSeeder({ name: 'lt-reject-seed', logDir: ws.logDir, save: dir, torrent: torrent.path, maxRequestQueue: 4, uploadLimit: 2 * SLOW, peerLog: true });
     await addByTyping(dashboard, `magnet:?xt=urn:btih:${torrent.infoHash}&dn=fast-reject.bin&x.pe=${seeder.address}`);
     await waitSeeding(torrent.infoHash, 120_000, 'the torrent with rejected requests to complete');
     await expectDelivered('fast-reject.bin', file, SIZE);
-    const rejects = seeder.proc.stderrLines.filter((l) => /==> REJECT/.test(l));
+    const rejects = seeder.stderrLines().filter((l) => /==> REJECT/.test(l));
     expect(rejects.length, seeder.proc.tail()).toBeGreaterThan(0);
     await seeder.proc.stop();
   }, 200_000);

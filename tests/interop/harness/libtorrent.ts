@@ -83,10 +83,54 @@ function spawnLt(mode: 'seed' | 'leech', options: LibtorrentOptions, port: numbe
 /** Starts a seeder and resolves once libtorrent has checked the data and seeds it. */
 export async function startLibtorrentSeeder(options: LibtorrentOptions, readyTimeoutMs = 60_000): Promise<LibtorrentPeer> {
   const port = options.port ?? (await freePort());
+  const proc = await spawnSeeder(options, port, readyTimeoutMs);
+  return { proc, port, address: endpointText(options.listen, port) };
+}
+
+async function spawnSeeder(options: LibtorrentOptions, port: number, readyTimeoutMs: number): Promise<Proc> {
   const proc = spawnLt('seed', options, port);
   const ready = await proc.waitForLine(/"type": "(seeding|error)"/, readyTimeoutMs, 'stdout');
   if (ready.includes('"error"')) throw new Error(`libtorrent seeder: ${ready}\n${proc.tail()}`);
-  return { proc, port, address: endpointText(options.listen, port) };
+  return proc;
+}
+
+/** A seeder that libtorrent itself may crash: every incarnation's peer-log lines, and how many crashes. */
+export interface RestartingSeeder extends LibtorrentPeer {
+  readonly crashes: string[];
+  /** stderr of every incarnation, in order. */
+  stderrLines(): string[];
+}
+
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE']);
+
+/**
+ * A seeder started again on the same port when libtorrent crashes (at most `maxRestarts` times).
+ * python3-libtorrent 2.0.8 has been seen to die of SIGSEGV a few ms into a peer's first burst of
+ * REQUESTs when its incoming request queue is tiny (tests/browser/extension/relay-swarm-e2e): the
+ * behaviour under test is ours (reconnecting, asking again), not libtorrent's.
+ */
+export async function startRestartingSeeder(options: LibtorrentOptions, maxRestarts = 2): Promise<RestartingSeeder> {
+  const first = await startLibtorrentSeeder(options);
+  const incarnations: Proc[] = [first.proc];
+  const crashes: string[] = [];
+  const seeder: RestartingSeeder = {
+    ...first,
+    crashes,
+    stderrLines: () => incarnations.flatMap((p) => p.stderrLines),
+  };
+  const watch = (proc: Proc): void => {
+    void proc.exited.then(async (info) => {
+      if (!info.signal || !CRASH_SIGNALS.has(info.signal) || crashes.length >= maxRestarts) return;
+      crashes.push(`${options.name} died of ${info.signal}`);
+      console.warn(`libtorrent seeder ${options.name} died of ${info.signal} (a libtorrent crash); starting it again on port ${first.port}`);
+      const again = await spawnSeeder({ ...options, name: `${options.name}-restart${crashes.length}` }, first.port, 60_000);
+      incarnations.push(again);
+      seeder.proc = again;
+      watch(again);
+    });
+  };
+  watch(first.proc);
+  return seeder;
 }
 
 function endpointText(listen: string | undefined, port: number): string {
