@@ -2,7 +2,8 @@
 /**
  * The magnet: handler page: the browser opens extension-ui/add.html?uri=<magnet link> when the
  * user clicks a magnet: link (after registering TorrentEdge in the options). It shows what the
- * link is and adds it when the user says so: a web page cannot add torrents by navigating to
+ * link is and adds it when the user says so (or adds it with nothing wanted and opens the
+ * dashboard, whose add dialog lets the user pick files once the metadata is in): a web page cannot add torrents by navigating to
  * magnet: links on its own. Then it shows the torrent's row and a way to the dashboard.
  */
 import { useState } from 'preact/hooks';
@@ -38,6 +39,17 @@ function AddPage() {
     } else setError(result.error);
   };
 
+  // Nothing wanted until the user picks files: the dashboard's add dialog opens for it once the
+  // metadata is in (the engine marks the row chooseFiles, across restarts too).
+  const addAndChoose = async (): Promise<void> => {
+    setBusy(true);
+    const result = await send({ type: 'addWithFiles', source: { kind: 'magnet', uri }, files: 'choose-later' });
+    setBusy(false);
+    if (!result.ok) return setError(result.error);
+    const hex = 'infoHash' in result && result.infoHash ? result.infoHash : '';
+    void chrome.tabs.update({ url: chrome.runtime.getURL(`extension-ui/dashboard.html?torrent=${hex}`) });
+  };
+
   const row = added ? { ...snapshot, torrents: snapshot.torrents.filter((tor) => tor.infoHash === added) } : null;
   return (
     <main class="add-page">
@@ -54,6 +66,9 @@ function AddPage() {
             <div class="torrent-actions">
               <button type="button" disabled={busy} onClick={() => void add()}>
                 {t('intercept_addButton')}
+              </button>
+              <button type="button" class="secondary" disabled={busy} onClick={() => void addAndChoose()}>
+                {t('intercept_addChooseButton')}
               </button>
               <button type="button" class="secondary" onClick={() => (history.length > 1 ? history.back() : window.close())}>
                 {t('popup_cancel')}

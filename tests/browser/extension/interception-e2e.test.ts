@@ -50,7 +50,7 @@ beforeAll(async () => {
   ws = await createWorkspace('ext-intercept');
   tracker = await startTracker({ intervalMs: 2_000 });
   ws.onCleanup(() => tracker.close());
-  await Promise.all(['magnet', 'menu', 'dl', 'dlname', 'off'].map((key, i) => makeSeededTorrent(key, 200_000 + i * 1000)));
+  await Promise.all(['magnet', 'menu', 'dl', 'dlname', 'off', 'choose'].map((key, i) => makeSeededTorrent(key, 200_000 + i * 1000)));
   const attachment = (key: string, type: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
     res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="${key}.torrent"` }).end(torrentBytes[key]);
   web = await startWebServer({
@@ -112,6 +112,20 @@ describe('interception', () => {
     await waitForRow(page, (r) => r.infoHash === torrents.magnet!.infoHash && r.state === 'seeding', 60_000, 'the magnet to complete');
     await page.close();
   }, 90_000);
+
+  it('"Add and choose files" on the add page adds with nothing wanted and opens the dashboard, whose chooser appears with the metadata', async () => {
+    const torrent = torrents.choose!;
+    const page = await browser.openPage(`extension-ui/add.html?uri=${encodeURIComponent(torrent.magnet([tracker.udpUrl]))}`);
+    await page.waitForSelector('.magnet-preview');
+    await page.click('::-p-text(Add and choose files…)');
+    await page.waitForFunction(() => location.pathname.endsWith('/extension-ui/dashboard.html'), { timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get('torrent')).toBe(torrent.infoHash);
+    const choose = await page.waitForSelector(`dialog.add-dialog .add-choose[data-infohash="${torrent.infoHash}"] input[aria-label="Download te intercept choose.bin"]`, { timeout: 60_000 });
+    expect(await choose!.evaluate((el) => (el as HTMLInputElement).checked)).toBe(true);
+    await page.click('dialog.add-dialog .add-choose .dialog-actions button:not(.secondary)');
+    await waitForRow(page, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 60_000, 'the chosen magnet to complete');
+    await page.close();
+  }, 120_000);
 
   it('the add page refuses a link that is not a usable magnet, at the page', async () => {
     const page = await browser.openPage(`extension-ui/add.html?uri=${encodeURIComponent('magnet:?xt=urn:btih:xyz')}`);
