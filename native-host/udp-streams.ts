@@ -9,6 +9,7 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { encodeFrame, Op } from '../src/relay/protocol.js';
 import { normalizeAddress } from '../src/platform/node/node-net-errors.js';
+import { sendDatagram } from '../src/platform/node/udp-send.js';
 import type { StreamContext } from './stream-context.js';
 
 export class UdpStream {
@@ -24,6 +25,8 @@ export class UdpStream {
     private readonly socket: DgramSocket,
     /** A joined stream's group: its only destination. */
     private readonly group?: { host: string; port: number },
+    /** Bound to :: (IPv4 peers too, through mapped addresses). */
+    private readonly dualStack = false,
   ) {
     socket.on('message', (msg: Buffer, rinfo) => {
       if (this.gone) return;
@@ -59,7 +62,7 @@ export class UdpStream {
         } catch {
           // Keep the default buffers.
         }
-        resolve({ udp: new UdpStream(ctx, id, socket), port: socket.address().port });
+        resolve({ udp: new UdpStream(ctx, id, socket, undefined, host === '::'), port: socket.address().port });
       });
     });
   }
@@ -110,16 +113,12 @@ export class UdpStream {
     }
     const bytes = data.length;
     this.pendingBytes += bytes;
-    try {
-      // `data` is a view of the WebSocket message, which nothing reuses: dgram may keep it
-      // while it resolves `host`. Resolution failures are dropped like any lost datagram.
-      this.socket.send(data, port, host, () => {
-        this.pendingBytes -= bytes;
-      });
-    } catch {
+    // `data` is a view of the WebSocket message, which nothing reuses: dgram may keep it while
+    // `host` is resolved. Resolution and send failures are dropped like any lost datagram.
+    sendDatagram(this.socket, this.dualStack, data, port, host, (error) => {
       this.pendingBytes -= bytes;
-      this.dropped++;
-    }
+      if (error) this.dropped++;
+    });
   }
 
   bufferedBytes(): number {

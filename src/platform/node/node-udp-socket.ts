@@ -1,6 +1,6 @@
 /** A bound UDP socket over node:dgram, seen as the engine's `UdpSocket`. */
 import type { Socket as DgramSocket } from 'node:dgram';
-import { isIPv4 } from 'node:net';
+import { sendDatagram } from './udp-send.js';
 import type { Endpoint, UdpSocket } from '../interfaces/net.js';
 import { normalizeAddress } from './node-net-errors.js';
 
@@ -13,14 +13,16 @@ export class NodeUdpSocket implements UdpSocket {
   private handler: MessageHandler | undefined;
   private early: Array<[Uint8Array, Endpoint]> = [];
   private closed = false;
-  private readonly ipv6: boolean;
+  /** Bound to :: (reaches IPv4 peers too, through mapped addresses). */
+  private readonly dualStack: boolean;
   readonly receiveBufferBytes: number | undefined;
 
   constructor(
     private readonly socket: DgramSocket,
     readonly port: number,
   ) {
-    this.ipv6 = socket.address().family === 'IPv6'; // constructed once bound
+    const bound = socket.address(); // constructed once bound
+    this.dualStack = bound.family === 'IPv6' && bound.address === '::';
     this.receiveBufferBytes = kernelReceiveBuffer(socket);
     socket.on('message', (msg: Buffer, rinfo) => {
       const data = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
@@ -35,15 +37,9 @@ export class NodeUdpSocket implements UdpSocket {
 
   send(data: Uint8Array, to: Endpoint): void {
     if (this.closed) return;
-    try {
-      // Host names are resolved by dgram; failures (bad host, wrong family) are dropped like any
-      // lost datagram. Node may hold `data` until the lookup completes: do not reuse it.
-      // A dual-stack (udp6) socket reaches IPv4 peers only through IPv4-mapped addresses.
-      const host = this.ipv6 && isIPv4(to.host) ? `::ffff:${to.host}` : to.host;
-      this.socket.send(data, to.port, host, () => undefined);
-    } catch {
-      // Synchronous throws: invalid port, socket closing.
-    }
+    // Resolution and send failures are dropped like any lost datagram. Node may hold `data`
+    // until a name is resolved: do not reuse it.
+    sendDatagram(this.socket, this.dualStack, data, to.port, to.host, () => undefined);
   }
 
   setHandler(onMessage: MessageHandler): void {

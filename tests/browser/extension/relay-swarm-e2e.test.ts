@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
-import { makeSingleFile, sha256File } from '../../interop/harness/data.js';
-import { startLibtorrentSeeder, startRestartingSeeder } from '../../interop/harness/libtorrent.js';
+import { compareTrees, makeSingleFile, sha256File } from '../../interop/harness/data.js';
+import { startLibtorrentLeecher, startLibtorrentSeeder, startRestartingSeeder } from '../../interop/harness/libtorrent.js';
 import { makeTorrent, type MadeTorrent } from '../../interop/harness/make-torrent.js';
 import { startTracker, type Tracker } from '../../interop/harness/tracker.js';
 import { createWorkspace, type Workspace } from '../../interop/harness/workspace.js';
@@ -91,7 +91,7 @@ describe('extension: LSD, IPv6 and the fast extension through the relay', () => 
     expect(browser.pageErrors).toEqual([]);
   }, 200_000);
 
-  it.skipIf(!HAS_IPV6_LOOPBACK)('IPv6: a seeder on [::1], handed out as a compact peers6 entry by a tracker on [::1], is dialed over the relay and downloaded from', async () => {
+  it.skipIf(!HAS_IPV6_LOOPBACK)('IPv6: a seeder on [::1], handed out as a compact peers6 entry by a tracker on [::1], is dialed over the relay and downloaded from; then an IPv6 leecher dials in (we listen on ::) and downloads from us', async () => {
     const tracker: Tracker = await startTracker({ host: '::1', intervalMs: 2_000 });
     ws.onCleanup(() => tracker.close());
     const { dir, file, torrent } = await payload('v6-tracked');
@@ -107,8 +107,14 @@ describe('extension: LSD, IPv6 and the fast extension through the relay', () => 
     await waitSeeding(torrent.infoHash, 90_000, 'the IPv6 torrent to complete');
     await expectDelivered('v6-tracked.bin', file, SIZE);
     // We announced to the tracker on [::1] from ::1 (fetch from the offscreen document).
-    expect(tracker.announces.some((a) => a.infoHash === torrent.infoHash && a.port !== seeder.port && a.addr.includes('::1'))).toBe(true);
+    const ours = tracker.announces.find((a) => a.infoHash === torrent.infoHash && a.port !== seeder.port && a.addr.includes('::1'));
+    expect(ours).toBeDefined();
     await seeder.proc.stop();
+    // The engine listens on :: through the relay: an IPv6 peer dials in and downloads from us.
+    const save = await ws.dir('v6-leech');
+    const leecher = await startLibtorrentLeecher({ name: 'lt-v6-leech', logDir: ws.logDir, save, torrent: torrent.path, listen: '::1', peers: [`[::1]:${ours!.port}`], timeoutSeconds: 60 });
+    expect(await leecher.proc.waitForExit(70_000), leecher.proc.tail()).toEqual({ code: 0, signal: null });
+    expect(await compareTrees(file, join(save, 'v6-tracked.bin'))).toEqual([]);
   }, 200_000);
 
   it('fast extension: a libtorrent seeder that never unchokes us sends HAVE_ALL and ALLOWED_FAST; we fetch exactly those pieces while choked', async () => {

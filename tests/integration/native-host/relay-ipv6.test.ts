@@ -70,6 +70,36 @@ describe.skipIf(!HAS_IPV6_LOOPBACK)('relay over IPv6', () => {
     }
   });
 
+  it('UDP on :: (dual-stack) reaches an IPv4 peer by address and by name, and an IPv6 one; answers come from plain addresses', async () => {
+    const peer4 = createSocket('udp4');
+    await new Promise<void>((done) => peer4.bind(0, '127.0.0.1', done));
+    peer4.on('message', (msg, rinfo) => peer4.send(Buffer.concat([Buffer.from('v4:'), msg]), rinfo.port, rinfo.address));
+    const peer6 = createSocket('udp6');
+    await new Promise<void>((done) => peer6.bind(0, '::1', done));
+    peer6.on('message', (msg, rinfo) => peer6.send(Buffer.concat([Buffer.from('v6:'), msg]), rinfo.port, rinfo.address));
+    try {
+      const udp = await relay.bindUdp(0, '::');
+      const replies: { text: string; from: Endpoint }[] = [];
+      udp.setHandler((data, from) => replies.push({ text: Buffer.from(data).toString(), from }));
+      const port4 = peer4.address().port;
+      const port6 = peer6.address().port;
+      udp.send(Buffer.from('by address'), { host: '127.0.0.1', port: port4 });
+      udp.send(Buffer.from('by name'), { host: 'localhost', port: port4 });
+      udp.send(Buffer.from('to v6'), { host: '::1', port: port6 });
+      const deadline = Date.now() + 5_000;
+      while (replies.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(replies.sort((a, b) => a.text.localeCompare(b.text))).toEqual([
+        { text: 'v4:by address', from: { host: '127.0.0.1', port: port4 } },
+        { text: 'v4:by name', from: { host: '127.0.0.1', port: port4 } },
+        { text: 'v6:to v6', from: { host: '::1', port: port6 } },
+      ]);
+      udp.close();
+    } finally {
+      peer4.close();
+      peer6.close();
+    }
+  });
+
   it('UDP on ::1: a datagram to an IPv6 peer and its answer, from ::1', async () => {
     const peer = createSocket('udp6');
     await new Promise<void>((done) => peer.bind(0, '::1', done));
