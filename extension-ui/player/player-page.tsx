@@ -126,7 +126,7 @@ function Player(props: { infoHash: string; fileIndex: number }) {
       </div>
       {stopped && (
         <p role="status" class="player-stopped">
-          {t(row.state === 'paused' ? 'player_torrentPaused' : 'player_torrentFailed')}{' '}
+          {row.state === 'paused' ? t('player_torrentPaused') : t('player_torrentFailed')}{' '}
           <button type="button" onClick={() => void send({ type: 'resume', infoHash: props.infoHash })}>
             {t('player_resume')}
           </button>
