@@ -38,7 +38,9 @@ export interface TorrentTableProps {
 /** The engine's state; a forced torrent (runs past the queue) says so first, so it stays visible when cut. */
 function StateCell(props: { row: TorrentRow }) {
   const { row } = props;
-  const text = row.settings?.forced && row.state !== 'paused' && row.state !== 'error' ? t('dash_forcedState', stateLabel(row.state)) : stateLabel(row.state);
+  // A magnet added with "choose later" wants nothing yet, so the engine calls it complete: say what it waits for.
+  const state = row.chooseFiles ? t('popup_chooseFilesState') : stateLabel(row.state);
+  const text = row.settings?.forced && row.state !== 'paused' && row.state !== 'error' ? t('dash_forcedState', state) : state;
   return (
     <span class="cell-state" data-forced={row.settings?.forced ? 'true' : undefined} title={text}>
       {text}

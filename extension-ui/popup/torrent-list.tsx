@@ -69,7 +69,7 @@ function TorrentItem(props: { torrent: TorrentRow; send: Send }) {
         <span class="torrent-name" id={nameId} title={tor.name}>
           {tor.name}
         </span>
-        <span class="torrent-state">{stateLabel(tor.state)}</span>
+        <span class="torrent-state">{tor.chooseFiles ? t('popup_chooseFilesState') : stateLabel(tor.state)}</span>
       </div>
       <progress class="torrent-progress" max={1} value={tor.progress} aria-labelledby={nameId} />
       <div class="torrent-meta">
@@ -107,6 +107,12 @@ function TorrentItem(props: { torrent: TorrentRow; send: Send }) {
         />
       ) : (
         <div class="torrent-actions">
+          {tor.chooseFiles && (
+            // The dashboard opens its file chooser for this torrent once the metadata is in.
+            <button type="button" onClick={() => void chrome.tabs.create({ url: chrome.runtime.getURL(`extension-ui/dashboard.html?torrent=${tor.infoHash}`) })} aria-describedby={nameId}>
+              {t('popup_chooseFiles')}
+            </button>
+          )}
           {paused || tor.state === 'error' ? (
             <button type="button" onClick={() => void act({ type: 'resume', infoHash: tor.infoHash })} aria-describedby={nameId}>
               {t('popup_resume')}

@@ -85,11 +85,23 @@ describe('"choose files later" across restarts', () => {
     await page.waitForSelector(`dialog.add-dialog[open] .add-choose[data-infohash="${torrent.infoHash}"] input[aria-label="Download unwanted.bin"]`, { timeout: 90_000 });
     await new Promise((r) => setTimeout(r, 2_000));
     expect(uploaded(seeder.proc), 'payload before the choice').toBe(0);
+    // Nothing is wanted yet, so the engine calls the torrent complete: the rows say what it waits for.
+    const stateCell = `li.torrent[data-infohash="${torrent.infoHash}"] .cell-state`;
+    expect(await page.$eval(stateCell, (el) => el.textContent)).toBe('Waiting for your choice of files');
+    const popup = await browser.openPage('extension-ui/popup.html');
+    const popupRow = `li.torrent[data-infohash="${torrent.infoHash}"]`;
+    await popup.waitForSelector(`${popupRow} .torrent-state`, { timeout: 15_000 });
+    expect(await popup.$eval(`${popupRow} .torrent-state`, (el) => el.textContent)).toBe('Waiting for your choice of files');
+    expect(await popup.$(`${popupRow} ::-p-text(Choose files…)`)).not.toBeNull();
+    await popup.close();
+    await page.bringToFront();
     await page.click('dialog.add-dialog input[aria-label="Download unwanted.bin"]');
     await page.waitForFunction(() => document.querySelector('.add-size')?.textContent?.includes('1 of 2 files'), { timeout: 5_000 });
     await page.click('dialog.add-dialog .add-choose .dialog-actions button:not(.secondary)');
     await page.waitForFunction(() => !document.querySelector('dialog.add-dialog')?.hasAttribute('open'), { timeout: 10_000 });
 
+    // Seeding again, now for the chosen file (the row said "seeding" before the choice too).
+    await page.waitForFunction((sel: string) => document.querySelector(sel)?.textContent === 'Seeding', { timeout: 90_000 }, stateCell);
     await waitForRow(page, (r) => r.infoHash === torrent.infoHash && r.state === 'seeding', 90_000, 'the chosen file complete');
     const out = join(profile.downloads, 'te-later-magnet');
     await waitForDownloadedFile(join(out, 'wanted.bin'), layout[0]!.size, 30_000);
