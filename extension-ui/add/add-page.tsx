@@ -14,6 +14,7 @@ import { TorrentList } from '../popup/torrent-list.js';
 import { t } from '../common/i18n.js';
 import { useTheme } from '../common/theme.js';
 import { checkMagnet, MagnetPreview } from './magnet-preview.js';
+import { dashboardUrl } from '../../src/extension/dashboard-url.js';
 
 /** The link from ?uri= (URLSearchParams decodes the browser's %-encoding once). */
 export function uriFromLocation(search: string): string {
@@ -47,7 +48,7 @@ function AddPage() {
     setBusy(false);
     if (!result.ok) return setError(result.error);
     const hex = 'infoHash' in result && result.infoHash ? result.infoHash : '';
-    void chrome.tabs.update({ url: chrome.runtime.getURL(`extension-ui/dashboard.html?torrent=${hex}`) });
+    void chrome.tabs.update({ url: dashboardUrl(hex) });
   };
 
   const row = added ? { ...snapshot, torrents: snapshot.torrents.filter((tor) => tor.infoHash === added) } : null;
@@ -80,7 +81,7 @@ function AddPage() {
                 {t('intercept_addedTitle')}
               </p>
               {row && <TorrentList snapshot={row} send={send} />}
-              <button type="button" class="secondary" onClick={() => void chrome.tabs.update({ url: chrome.runtime.getURL(`extension-ui/dashboard.html?torrent=${added}`) })}>
+              <button type="button" class="secondary" onClick={() => void chrome.tabs.update({ url: dashboardUrl(added) })}>
                 {t('popup_openDashboard')}
               </button>
             </>

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Command, CommandResult, Snapshot, TorrentRow } from '../../src/extension/messages.js';
 import { t } from '../common/i18n.js';
 import { DeliveryLine } from './delivery-line.js';
+import { dashboardUrl } from '../../src/extension/dashboard-url.js';
 import { formatBytes, formatEta, formatPercent, formatRate, stateLabel } from './format.js';
 
 type Send = (command: Command) => Promise<CommandResult>;
@@ -109,7 +110,7 @@ function TorrentItem(props: { torrent: TorrentRow; send: Send }) {
         <div class="torrent-actions">
           {tor.chooseFiles && (
             // The dashboard opens its file chooser for this torrent once the metadata is in.
-            <button type="button" onClick={() => void chrome.tabs.create({ url: chrome.runtime.getURL(`extension-ui/dashboard.html?torrent=${tor.infoHash}`) })} aria-describedby={nameId}>
+            <button type="button" onClick={() => void chrome.tabs.create({ url: dashboardUrl(tor.infoHash) })} aria-describedby={nameId}>
               {t('popup_chooseFiles')}
             </button>
           )}

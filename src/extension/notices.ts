@@ -9,16 +9,11 @@
 import type { TorrentRow } from './messages.js';
 import type { Preferences } from './preferences.js';
 import { badgeText } from './torrent-links.js';
+import { DASHBOARD_PATH, dashboardUrl } from './dashboard-url.js';
 
 const DONE_PREFIX = 'torrentedge-done-';
 const NOTICE_PREFIX = 'torrentedge-notice-';
 const BADGE_COLOR = '#0f766e';
-export const DASHBOARD_PATH = 'extension-ui/dashboard.html';
-
-/** The dashboard at one torrent: the contract with the side panel (reads `?torrent=`). */
-export function dashboardUrl(infoHash?: string): string {
-  return chrome.runtime.getURL(infoHash ? `${DASHBOARD_PATH}?torrent=${encodeURIComponent(infoHash)}` : DASHBOARD_PATH);
-}
 
 export class Notices {
   private torrents: readonly Pick<TorrentRow, 'state'>[] = [];

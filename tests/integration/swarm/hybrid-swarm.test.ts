@@ -44,21 +44,26 @@ function whenDone(torrent: Torrent, ms = 15_000): Promise<void> {
   });
 }
 
+/** FILES as a hybrid (v1 + v2) torrent, 32 KiB pieces: BEP 47 padding between the files. */
+function makeHybrid(): Promise<Uint8Array> {
+  return createTorrent({
+    name: 'sample',
+    version: 'hybrid',
+    files: FILES.map((f) => ({ path: f.path, length: f.data.length })),
+    singleFile: false,
+    read: async (i, offset, length) => FILES[i]!.data.subarray(offset, offset + length),
+    hasher: new WebCryptoHasher(),
+    pieceLength: 32 * 1024,
+  });
+}
+
 async function storedFiles(platform: MemoryPlatform, root: string): Promise<MemoryFileStorage> {
   return (await platform.openStorage(root)) as MemoryFileStorage;
 }
 
 describe('a hybrid torrent in a swarm in memory', () => {
   it('a seeder and two leechers (one by a btih+btmh magnet) finish byte-identical with no padding stored', async () => {
-    const bytes = await createTorrent({
-      name: 'sample',
-      version: 'hybrid',
-      files: FILES.map((f) => ({ path: f.path, length: f.data.length })),
-      singleFile: false,
-      read: async (i, offset, length) => FILES[i]!.data.subarray(offset, offset + length),
-      hasher: new WebCryptoHasher(),
-      pieceLength: 32 * 1024,
-    });
+    const bytes = await makeHybrid();
     const meta = parseTorrent(bytes);
     expect(meta.infoHashV2Hex).toMatch(/^[0-9a-f]{64}$/);
     expect(meta.files.filter((f) => f.padding).length).toBe(3);
@@ -120,15 +125,7 @@ describe('a hybrid torrent in a swarm in memory', () => {
   });
 
   it('a seeder serves blocks that lie in padding to a peer that asks for them: zeros (BEP 47)', async () => {
-    const bytes = await createTorrent({
-      name: 'sample',
-      version: 'hybrid',
-      files: FILES.map((f) => ({ path: f.path, length: f.data.length })),
-      singleFile: false,
-      read: async (i, offset, length) => FILES[i]!.data.subarray(offset, offset + length),
-      hasher: new WebCryptoHasher(),
-      pieceLength: 32 * 1024,
-    });
+    const bytes = await makeHybrid();
     const meta = parseTorrent(bytes);
     // The torrent's whole byte stream, padding as zeros, to compare what is served against.
     const stream = new Uint8Array(meta.totalLength);
