@@ -52,6 +52,11 @@ const args = [
   '--no-first-run',
   '--no-default-browser-check',
 ];
+// Chromium refuses to start as root with its sandbox on (containers, root shells).
+if (process.getuid?.() === 0) {
+  console.warn('running as root: Chromium needs --no-sandbox for that; better run npm start as a normal user');
+  args.push('--no-sandbox');
+}
 console.log(`$ ${browser} ${args.join(' ')}`);
 const child = spawn(browser, args, { stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));
